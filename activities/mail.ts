@@ -1,0 +1,94 @@
+/**
+ * Delivers the messages the workflow composed. Idempotent: the sent ledger
+ * is checked before sending and written after, so a retry, a replay or a
+ * second worker never mails an office twice for the same thing.
+ */
+import * as path from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { MailMessage } from '../domain/mail';
+import type { SentLedger } from './ledger';
+
+/** The part of a nodemailer transport this needs (tests may pass their own). */
+export interface MailTransport {
+  sendMail(mail: Record<string, unknown>): Promise<{ accepted?: unknown[]; rejected?: unknown[]; response?: string; messageId?: string }>;
+}
+
+export interface MailDeps {
+  transport: MailTransport;
+  ledger: SentLedger;
+  from: string;
+  /** Attachments may only come from here (report files the worker wrote). */
+  attachmentRoot: string;
+}
+
+export interface SendResult {
+  status: 'sent' | 'already-sent';
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+}
+
+function addr(a: unknown): string {
+  return typeof a === 'string' ? a : String((a as { address?: string })?.address ?? a);
+}
+
+/** A refusal the server will repeat (5xx for a recipient or the message) is permanent. */
+export function isPermanentSmtpError(e: unknown): boolean {
+  const err = e as { responseCode?: number; code?: string };
+  return (err.responseCode !== undefined && err.responseCode >= 500 && err.responseCode < 600) || err.code === 'EENVELOPE';
+}
+
+function logContext() {
+  try {
+    return Context.current().log;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createMailActivities(deps: MailDeps) {
+  return {
+    async sendMail(msg: MailMessage): Promise<SendResult> {
+      if (!msg.to.length) throw ApplicationFailure.nonRetryable(`message ${msg.key} has no recipient`, 'InvalidMessage');
+      const done = deps.ledger.sent(msg.key);
+      if (done) return { status: 'already-sent', messageId: done.messageId, accepted: done.accepted, rejected: [] };
+      if (!deps.ledger.claim(msg.key)) {
+        // Another attempt (another worker, or one that timed out) is sending it right now.
+        throw ApplicationFailure.retryable(`message ${msg.key} is being sent by another attempt`, 'MailInProgress');
+      }
+      const root = path.resolve(deps.attachmentRoot);
+      for (const a of msg.attachments) {
+        const p = path.resolve(a.path);
+        if (!p.startsWith(root + path.sep)) {
+          deps.ledger.release(msg.key);
+          throw ApplicationFailure.nonRetryable(`attachment ${a.filename} is outside ${root}`, 'InvalidMessage');
+        }
+      }
+      let info;
+      try {
+        info = await deps.transport.sendMail({
+          from: deps.from,
+          to: msg.to,
+          cc: msg.cc,
+          subject: msg.subject,
+          text: msg.text,
+          html: msg.html,
+          messageId: msg.messageId,
+          date: new Date(msg.date),
+          headers: msg.headers,
+          attachments: msg.attachments.map((a) => ({ filename: a.filename, path: a.path })),
+        });
+      } catch (e) {
+        deps.ledger.release(msg.key);
+        const message = (e as Error).message.replace(/\s+/g, ' ').slice(0, 300);
+        if (isPermanentSmtpError(e)) throw ApplicationFailure.nonRetryable(`the mail server refused ${msg.to.join(', ')}: ${message}`, 'MailRejected');
+        logContext()?.warn('mail delivery failed; will retry', { key: msg.key, error: message });
+        throw ApplicationFailure.retryable(`mail delivery failed: ${message}`, 'MailUnavailable');
+      }
+      const accepted = (info.accepted ?? []).map(addr);
+      const rejected = (info.rejected ?? []).map(addr);
+      deps.ledger.markSent({ key: msg.key, messageId: msg.messageId, sentAt: new Date().toISOString(), accepted, response: info.response });
+      return { status: 'sent', messageId: msg.messageId, accepted, rejected };
+    },
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * A whole plan-year on the time-skipping test server, with scripted office,
+ * leader and bureau behaviour. Used by `cycle simulate` and by the tests: the
+ * workflow, the activities, the SMTP traffic are all real; only time is fast.
+ */
+import { readFileSync } from 'node:fs';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { addWorkingDays, calendarOf, monthTimetable } from '../domain/calendar';
+import { nextWakeAt, type CycleState, type OfficePeriod } from '../domain/cycle';
+import { cycleWorkflowId } from '../domain/names';
+import { allTargets, round2, type Plan, type Target } from '../domain/plan';
+import { epochToLocalDate, localToEpoch } from '../domain/time';
+import type { ReceivedMail } from '../infra/smtpSink';
+import type { CycleResult, supervisionCycle } from '../workflows/cycle';
+import { reviewReportUpdate, stateQuery, submitReportUpdate, triggerAppraisalUpdate, verifyValuesUpdate } from '../workflows/messages';
+
+const behaviour = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('onTime') }).strict(),
+  z.object({ mode: z.literal('late'), lateDays: z.number().int().min(1).max(60) }).strict(),
+  z.object({ mode: z.literal('missing') }).strict(),
+]);
+export type Behaviour = z.infer<typeof behaviour>;
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    /** Plan-clock start, e.g. "2013-05-01" (default: 1 January of the plan year). */
+    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    default: behaviour.default({ mode: 'onTime' }),
+    offices: z.record(z.string(), behaviour).default({}),
+    /** Per office and period: e.g. { "planning": { "2013-05": { mode: missing } } }. */
+    periods: z.record(z.string(), z.record(z.string(), behaviour)).default({}),
+    /** Fraction of every goal reached by the end of its window (1 = exactly met). */
+    achievement: z.number().min(0).max(5).default(1),
+    /** The leader returns these quarterly reports once before approving them. */
+    returnFirst: z.array(z.object({ officeId: z.string(), period: z.string(), comment: z.string().default('请补充佐证材料 Please add evidence.') }).strict()).default([]),
+    /** The bureau starts the appraisal early on this date (plan clock). */
+    appraiseEarlyOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    /** bureau: the bureau finalizes after the leader verified; auto: wait for the closing date. */
+    finalize: z.enum(['bureau', 'auto']).default('bureau'),
+  })
+  .strict();
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export const BUILT_IN_SCENARIOS: Record<string, Scenario> = {
+  'all-on-time': scenarioSchema.parse({ name: 'all-on-time' }),
+  none: scenarioSchema.parse({ name: 'none', default: { mode: 'missing' }, finalize: 'auto' }),
+};
+
+export function loadScenario(nameOrFile: string): Scenario {
+  if (BUILT_IN_SCENARIOS[nameOrFile]) return BUILT_IN_SCENARIOS[nameOrFile];
+  let raw: unknown;
+  try {
+    const text = readFileSync(nameOrFile, 'utf8');
+    raw = nameOrFile.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new Error(`scenario "${nameOrFile}" is neither a built-in (${Object.keys(BUILT_IN_SCENARIOS).join(', ')}) nor a readable YAML/JSON file: ${(e as Error).message}`);
+  }
+  const r = scenarioSchema.safeParse(raw);
+  if (!r.success) throw new Error(`scenario ${nameOrFile}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/** What an office reports for a target in a month, under a scenario's achievement. */
+export function scriptedValue(target: Target, month: number, achievement: number): number {
+  const { startMonth, endMonth } = target.window;
+  const share = Math.min(1, Math.max(0, (month - startMonth + 1) / (endMonth - startMonth + 1)));
+  switch (target.measure.kind) {
+    case 'declaration':
+      return round2(Math.min(target.points, target.points * achievement));
+    case 'milestone':
+      return round2(Math.min(1, share * achievement));
+    case 'count':
+      return Math.floor(target.measure.atLeast * achievement * share + 1e-9);
+    case 'growthPercent':
+    case 'amount':
+      return round2(target.measure.atLeast * achievement * share);
+  }
+}
+
+export interface SimulationMail {
+  date: string;
+  to: string[];
+  cc: string[];
+  kind: string;
+  period: string;
+  office: string;
+  subject: string;
+}
+
+export interface SimulationResult {
+  workflowId: string;
+  scenario: string;
+  result: CycleResult;
+  runs: { runId: string; events: number }[];
+  totalEvents: number;
+  mail: SimulationMail[];
+}
+
+export interface SimulationOptions {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  plan: Plan;
+  scenario: Scenario;
+  workflowId?: string;
+  maxHistoryEvents?: number;
+  onMonth?: (month: number, of: number) => void;
+  /** Called whenever the driver is about to act, for tests that inspect mail in between. */
+  onEvent?: (what: string, planTime: number) => Promise<void> | void;
+}
+
+type Event = { at: number; seq: number; run: () => Promise<void> };
+
+export async function runSimulation(o: SimulationOptions): Promise<{ result: CycleResult; workflowId: string; handle: WorkflowHandle<typeof supervisionCycle> }> {
+  const { env, plan, scenario } = o;
+  const client: Client = env.client;
+  const cal = calendarOf(plan);
+  const zone = plan.timeZone;
+  const workflowId = o.workflowId ?? `${cycleWorkflowId(plan.unit.id, plan.year)}-sim-${Date.now().toString(36)}`;
+  const startDate = scenario.start ?? `${plan.year}-01-01`;
+  const handle = await client.workflow.start<typeof supervisionCycle>('supervisionCycle', {
+    taskQueue: o.taskQueue,
+    workflowId,
+    args: [{ plan, options: { simulatedStart: new Date(localToEpoch(startDate, '00:00', zone)).toISOString(), maxHistoryEvents: o.maxHistoryEvents } }],
+  });
+  const state = () => handle.query(stateQuery);
+  const planNow = async () => (await env.currentTimeMs()) + (await state()).clockOffsetMs;
+  const advanceTo = async (t: number) => {
+    const now = await planNow();
+    if (t > now) await env.sleep(t - now);
+  };
+  /** Wait (real time; the server's clock is locked meanwhile) until the workflow has caught up. */
+  const settle = async (pred: (s: CycleState) => boolean, what: string) => {
+    for (let i = 0; i < 400; i++) {
+      if (pred(await state())) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`simulation: the cycle did not reach "${what}"`);
+  };
+  const queue: Event[] = [];
+  let seq = 0;
+  const at = (t: number, run: () => Promise<void>) => {
+    queue.push({ at: t, seq: seq++, run });
+    queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  };
+  const actor = (personId: string) => ({ personId, via: 'simulation' as const });
+  const office = (id: string) => plan.offices.find((x) => x.id === id)!;
+  const targets = new Map(allTargets(plan).map((r) => [r.target.id, r.target]));
+  const behaviourOf = (officeId: string, period: string): Behaviour => scenario.periods[officeId]?.[period] ?? scenario.offices[officeId] ?? scenario.default;
+  const leader = plan.assessmentGroup.approvers[0];
+  const bureau = plan.assessmentGroup.appraisalTriggerers[0];
+  const returned = new Set<string>();
+
+  const submit = async (period: string, op: OfficePeriod, month: number) => {
+    const s = await state();
+    const current = s.periods[period]?.offices[op.officeId];
+    if (!current || current.status === 'approved' || s.periods[period]?.check?.closedAt !== undefined || s.phase === 'appraised') return;
+    const own = current.targets.filter((id) => targets.get(id)!.offices.lead === op.officeId && (period.endsWith('-final') || targets.get(id)!.measure.kind !== 'declaration'));
+    const values = own.map((id) => ({ targetId: id, value: scriptedValue(targets.get(id)!, month, scenario.achievement) }));
+    await o.onEvent?.(`submit ${period} ${op.officeId}`, await planNow());
+    await handle.executeUpdate(submitReportUpdate, {
+      args: [{ actor: actor(office(op.officeId).contact.personId), officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, evidence: [] }],
+    });
+    if (period.includes('-Q')) {
+      at((await planNow()) + 3_600_000, () => review(period, op, month));
+    }
+  };
+  const review = async (period: string, op: OfficePeriod, month: number) => {
+    const key = `${op.officeId}/${period}`;
+    const rf = scenario.returnFirst.find((r) => r.officeId === op.officeId && r.period === period);
+    if (rf && !returned.has(key)) {
+      returned.add(key);
+      await handle.executeUpdate(reviewReportUpdate, { args: [{ actor: actor(leader), officeId: op.officeId, period, decision: 'return', comment: rf.comment }] });
+      const resubmitDay = addWorkingDays(cal, epochToLocalDate(await planNow(), zone), 1);
+      at(localToEpoch(resubmitDay, '10:00', zone), () => submit(period, op, month));
+      return;
+    }
+    const s = await state();
+    if (s.periods[period]?.offices[op.officeId]?.status !== 'submitted' || s.periods[period]?.check?.closedAt !== undefined) return;
+    await handle.executeUpdate(reviewReportUpdate, { args: [{ actor: actor(leader), officeId: op.officeId, period, decision: 'approve', comment: '' }] });
+  };
+  const scheduleReports = (period: string, ops: OfficePeriod[], month: number, openedDate: string) => {
+    for (const op of ops) {
+      const b = behaviourOf(op.officeId, period);
+      if (b.mode === 'missing') continue;
+      const when = b.mode === 'onTime' ? localToEpoch(addWorkingDays(cal, openedDate, 1), '10:00', zone) : op.deadlineAt + b.lateDays * 86_400_000;
+      at(when, () => submit(period, op, month));
+    }
+  };
+
+  const startMonth = (await state()).nextMonth;
+  let appraisalStarted = false;
+  for (let month = startMonth; month <= 12; month++) {
+    const tt = monthTimetable(plan, month, cal);
+    at(tt.dispatchAt + 60_000, async () => {
+      o.onMonth?.(month, 12);
+      await settle((s) => s.nextMonth > month || s.phase !== 'running', `dispatch of month ${month}`);
+      const s = await state();
+      const p = s.periods[tt.period];
+      if (p) scheduleReports(tt.period, Object.values(p.offices), month, tt.dispatchDate);
+    });
+  }
+  if (scenario.appraiseEarlyOn) {
+    at(localToEpoch(scenario.appraiseEarlyOn, '10:00', zone), async () => {
+      await handle.executeUpdate(triggerAppraisalUpdate, { args: [{ actor: actor(bureau), action: 'start', reason: 'simulated early appraisal' }] });
+    });
+  }
+  const runQueue = async () => {
+    while (queue.length) {
+      const e = queue.shift()!;
+      await advanceTo(e.at);
+      await e.run();
+      const s = await state();
+      if (s.phase !== 'running') {
+        appraisalStarted = true;
+        if (queue.every((q) => q.at > e.at)) break;
+      }
+    }
+  };
+  await runQueue();
+  // Move on until the appraisal starts (after the Q4 check closes, or when the bureau started it).
+  for (let guard = 0; !appraisalStarted && guard < 100; guard++) {
+    const s = await state();
+    if (s.phase !== 'running') break;
+    const next = nextWakeAt(plan, s);
+    if (next === undefined) throw new Error('simulation: the cycle is waiting for nobody and the appraisal has not started');
+    await advanceTo(next + 60_000);
+  }
+  await settle((s) => s.phase !== 'running' && !!s.periods[`${plan.year}-final`], 'the year-end appraisal');
+  o.onMonth?.(12, 12);
+  const s = await state();
+  const final = s.periods[`${plan.year}-final`];
+  queue.length = 0;
+  scheduleReports(final.period, Object.values(final.offices), 12, s.appraisal!.startDate);
+  await runQueue();
+  if (scenario.finalize === 'bureau') {
+    const after = await state();
+    const reported = Object.values(after.periods[final.period].offices).flatMap((op) => Object.entries(op.report?.values ?? {}));
+    await advanceTo((await planNow()) + 86_400_000);
+    if (reported.length) {
+      await handle.executeUpdate(verifyValuesUpdate, { args: [{ actor: actor(leader), values: reported.map(([targetId, value]) => ({ targetId, value })) }] });
+    }
+    await handle.executeUpdate(triggerAppraisalUpdate, { args: [{ actor: actor(bureau), action: 'finalize', reason: 'simulation' }] });
+  }
+  const result = await handle.result();
+  return { result, workflowId, handle };
+}
+
+/** Events per run, following the continue-as-new chain from the first run. */
+export async function historyByRun(client: Client, workflowId: string): Promise<{ runId: string; events: number }[]> {
+  const first = await client.workflow.getHandle(workflowId).describe();
+  const runs: { runId: string; events: number }[] = [];
+  let runId: string | undefined = (first.raw.workflowExecutionInfo?.firstRunId as string | undefined) ?? first.runId;
+  for (let i = 0; runId && i < 1000; i++) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    runs.push({ runId, events: events.length });
+    const last = events[events.length - 1];
+    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+export function mailLog(messages: ReceivedMail[], workflowId?: string): SimulationMail[] {
+  const addrs = (v: unknown): string[] => {
+    if (!v) return [];
+    const list = Array.isArray(v) ? v : [v];
+    return list.flatMap((x: { value?: { address?: string }[] }) => (x.value ?? []).map((a) => a.address ?? ''));
+  };
+  return messages
+    .filter((m) => !workflowId || m.header('x-cycle-id') === workflowId)
+    .map((m) => ({
+      date: m.parsed.date ? m.parsed.date.toISOString() : '',
+      to: addrs(m.parsed.to),
+      cc: addrs(m.parsed.cc),
+      kind: m.header('x-cycle-kind') ?? '',
+      period: m.header('x-cycle-period') ?? '',
+      office: m.header('x-cycle-office') ?? '',
+      subject: m.parsed.subject ?? '',
+    }))
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}

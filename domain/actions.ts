@@ -1,0 +1,152 @@
+/**
+ * What people send to a running cycle: reports, reviews, verifications,
+ * triggers. One zod schema per payload; the actor travels in every payload
+ * because Temporal's history does not record who sent an update.
+ */
+import { z } from 'zod';
+
+export const LIMITS = {
+  narrativeChars: 4000,
+  commentChars: 2000,
+  evidencePerReport: 20,
+  evidenceBytes: 20 * 1024 * 1024,
+  evidenceNameChars: 120,
+  revisionsPerReport: 10,
+  valuesPerReport: 200,
+} as const;
+
+const personId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a person id from the plan, e.g. "yang-yaowu"');
+const targetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a target id from the plan, e.g. "t1-1"');
+
+/** Who acts. `via` says which front end carried the request. */
+export const actorSchema = z
+  .object({
+    personId,
+    via: z.enum(['cli', 'web', 'api', 'simulation']).default('api'),
+  })
+  .strict();
+export type Actor = z.infer<typeof actorSchema>;
+
+const text = (max: number, what: string) =>
+  z
+    .string()
+    .max(max, `${what} is longer than ${max} characters: shorten it or attach the full text as evidence`)
+    // Control characters other than tab/newline are never meant; U+FFFD means the text was not valid UTF-8.
+    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), `${what} contains control characters: remove them`)
+    .refine((s) => !s.includes('\uFFFD'), `${what} contains U+FFFD (text that was not valid UTF-8): save it as UTF-8 and send again`);
+
+/** An evidence file kept outside workflow history, by content hash. */
+export const evidenceRefSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(LIMITS.evidenceNameChars)
+      .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..' && !n.startsWith('.'), 'must be a plain file name without folders, "..", or a leading dot'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
+    bytes: z.number().int().min(0).max(LIMITS.evidenceBytes, `evidence larger than ${LIMITS.evidenceBytes / 1024 / 1024} MiB is refused`),
+  })
+  .strict();
+export type EvidenceRef = z.infer<typeof evidenceRefSchema>;
+
+const finiteValue = z
+  .number({ invalid_type_error: 'must be a number' })
+  .refine((v) => Number.isFinite(v), 'must be a finite number (not NaN or Infinity)');
+
+/** 报告: an office's report for a period (monthly, quarterly or final). */
+export const reportSubmissionSchema = z
+  .object({
+    actor: actorSchema,
+    officeId: z.string().min(1).max(64),
+    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|final)$/, 'must be a period such as 2013-04, 2013-Q2 or 2013-final'),
+    values: z.array(z.object({ targetId, value: finiteValue }).strict()).max(LIMITS.valuesPerReport),
+    narrative: text(LIMITS.narrativeChars, 'the narrative').default(''),
+    evidence: z.array(evidenceRefSchema).max(LIMITS.evidencePerReport, `at most ${LIMITS.evidencePerReport} evidence files per report`).default([]),
+  })
+  .strict();
+export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
+
+/** 审批: the group leader approves or returns a quarterly report. */
+export const reviewDecisionSchema = z
+  .object({
+    actor: actorSchema,
+    officeId: z.string().min(1).max(64),
+    period: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as 2013-Q2'),
+    decision: z.enum(['approve', 'return']),
+    comment: text(LIMITS.commentChars, 'the comment').default(''),
+  })
+  .strict()
+  .refine((d) => d.decision !== 'return' || d.comment.trim().length > 0, { message: 'a returned report needs a comment saying what to fix', path: ['comment'] });
+export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
+
+export const closeCheckSchema = z
+  .object({
+    actor: actorSchema,
+    period: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as 2013-Q2'),
+    comment: text(LIMITS.commentChars, 'the comment').default(''),
+  })
+  .strict();
+export type CloseCheck = z.infer<typeof closeCheckSchema>;
+
+/** 点评: a comment for the half-year review, for one office or for all. */
+export const reviewCommentSchema = z
+  .object({
+    actor: actorSchema,
+    officeId: z.string().min(1).max(64).optional(),
+    comment: text(LIMITS.commentChars, 'the comment').refine((c) => c.trim().length > 0, 'the comment is empty'),
+  })
+  .strict();
+export type ReviewComment = z.infer<typeof reviewCommentSchema>;
+
+/** 核实: the leader's verified values (may differ from the reported ones). */
+export const verificationSchema = z
+  .object({
+    actor: actorSchema,
+    values: z.array(z.object({ targetId, value: finiteValue, note: text(500, 'the note').optional() }).strict()).max(LIMITS.valuesPerReport),
+    /** 市州人民政府绩效考核结果, where known. */
+    municipalGrade: z.enum(['excellent', 'good', 'pass', 'unqualified']).optional(),
+  })
+  .strict();
+export type Verification = z.infer<typeof verificationSchema>;
+
+/** 启动年底考评: the bureau triggers the year-end appraisal (early, or to finalise it). */
+export const appraisalTriggerSchema = z
+  .object({
+    actor: actorSchema,
+    /** start: open the final-report round now; finalize: compute the appraisal now with what is recorded. */
+    action: z.enum(['start', 'finalize']),
+    reason: text(LIMITS.commentChars, 'the reason').default(''),
+  })
+  .strict();
+export type AppraisalTrigger = z.infer<typeof appraisalTriggerSchema>;
+
+/** Stable error codes for rejected requests: clients show the message, scripts match the code. */
+export type RejectionCode =
+  | 'INVALID_PAYLOAD'
+  | 'NOT_AUTHORISED'
+  | 'UNKNOWN_OFFICE'
+  | 'UNKNOWN_TARGET'
+  | 'PERIOD_NOT_OPEN'
+  | 'ALREADY_APPROVED'
+  | 'TOO_MANY_REVISIONS'
+  | 'CYCLE_APPRAISED'
+  | 'WRONG_PHASE'
+  | 'VALUE_OUT_OF_RANGE';
+
+export class Rejection extends Error {
+  override readonly name = 'Rejection';
+  constructor(
+    readonly code: RejectionCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+/** Parse a payload, turning zod's issues into one readable rejection naming each field. */
+export function parsePayload<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, raw: unknown, what: string): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const parts = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : what} ${i.message}`);
+  throw new Rejection('INVALID_PAYLOAD', `${what} rejected: ${parts.join('; ')}`);
+}

@@ -1,0 +1,24 @@
+/**
+ * Names shared by worker, client and workflows, so they cannot drift:
+ * the task queue, workflow ids and search attributes.
+ */
+export const TASK_QUEUE_DEFAULT = 'supervision-cycle';
+
+/** One cycle per unit-plan-year: the id is derived from both, so a cycle cannot be started twice. */
+export function cycleWorkflowId(unitId: string, year: number): string {
+  return `cycle-${unitId}-${year}`;
+}
+
+export function parseCycleWorkflowId(workflowId: string): { unitId: string; year: number } | undefined {
+  const m = /^cycle-(.+)-(\d{4})$/.exec(workflowId);
+  return m ? { unitId: m[1], year: Number(m[2]) } : undefined;
+}
+
+/** Custom search attributes the dev server registers and the cycle upserts, for `cycle list`. */
+export const SEARCH_ATTRIBUTES = {
+  CycleUnit: 'Keyword',
+  CycleYear: 'Int',
+  CyclePhase: 'Keyword',
+  CycleNextEvent: 'Datetime',
+  CycleLateOffices: 'KeywordList',
+} as const;

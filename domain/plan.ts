@@ -1,0 +1,474 @@
+/**
+ * The performance plan (绩效计划书): one unit's signed plan for one year.
+ *
+ * Every record that crosses a boundary has one zod schema here and its
+ * TypeScript type is `z.infer` of it. Pure and deterministic: this module is
+ * imported by workflow code, so it must not touch Node built-ins.
+ */
+import { z } from 'zod';
+import { isValidIanaZone } from './time';
+
+/** Unknown fields in a plan are typos: reject them rather than drop them silently. */
+const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+const id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, e.g. "hi-tech-office"');
+
+const email = z.string().email('is not a valid e-mail address (expected name@example.org)');
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day written HH:MM (24h)');
+
+const month = z
+  .number({ invalid_type_error: 'must be a month number 1-12' })
+  .int('must be a whole month number 1-12')
+  .min(1, 'months run from 1 to 12')
+  .max(12, 'months run from 1 to 12');
+
+const points = z
+  .number({ invalid_type_error: 'must be a number of points' })
+  .finite('must be a finite number')
+  .nonnegative('points cannot be negative')
+  .max(10_000, 'is absurdly large for a points value');
+
+/** A name in Chinese (as in the source) and English. */
+export const bilingualName = obj({
+  zh: z.string().min(1).max(200),
+  en: z.string().min(1).max(200),
+});
+
+/** 单位: the unit (bureau) whose plan it is. */
+export const unitSchema = obj({
+  id,
+  name: bilingualName,
+});
+
+/** 签章: the three signature blocks in the plan's header (厅长 / 责任单位 / 责任人). */
+export const signatoriesSchema = obj({
+  departmentHead: z.string().min(1).max(200),
+  responsibleUnit: z.string().min(1).max(200),
+  responsiblePerson: z.string().min(1).max(200),
+  signedOn: isoDate.optional(),
+});
+
+/** 科室: a responsible office inside the unit (高新办, 农社科 …). */
+export const officeSchema = obj({
+  id,
+  name: bilingualName,
+  /** The person who files the office's reports. */
+  contact: obj({ personId: id, name: z.string().min(1).max(100), email }),
+  /** The office head, copied on overdue notices. */
+  head: obj({ personId: id, name: z.string().min(1).max(100), email }),
+});
+
+/** 绩效考核小组: the assessment group and its roles (组长 / 副组长 / 成员). */
+export const personSchema = obj({
+  personId: id,
+  name: z.string().min(1).max(100),
+  role: z.string().min(1).max(100),
+  email,
+});
+
+export const assessmentGroupSchema = obj({
+  leader: personSchema,
+  deputy: personSchema.optional(),
+  members: z.array(personSchema).default([]),
+  /** personIds allowed to approve or return quarterly reports and verify values. */
+  approvers: z.array(id).min(1, 'at least one person must be allowed to approve quarterly checks'),
+  /** personIds allowed to trigger and finalise the year-end appraisal (the bureau). */
+  appraisalTriggerers: z.array(id).min(1, 'at least one person must be allowed to trigger the appraisal'),
+});
+
+/** What a target measures and the value it commits to. */
+export const measureSchema = z.discriminatedUnion('kind', [
+  /** "增幅保持在 x% 以上": growth in per cent, at least `atLeast`. */
+  obj({ kind: z.literal('growthPercent'), atLeast: z.number().finite().positive().max(10_000) }),
+  /** "5 项", "10 个": a count of things, at least `atLeast`, in `unit`. */
+  obj({
+    kind: z.literal('count'),
+    atLeast: z.number().int('a count target must be a whole number').positive().max(1_000_000),
+    unit: bilingualName,
+  }),
+  /** "267.9 万元": an amount of money, at least `atLeast`, in `unit`. */
+  obj({
+    kind: z.literal('amount'),
+    atLeast: z.number().finite().positive().max(1e12),
+    unit: bilingualName,
+  }),
+  /** "推进 … 平台建设": a milestone, done or not (progress may be reported 0..1). */
+  obj({ kind: z.literal('milestone') }),
+  /** "年末申报": points declared at year-end and verified by the group. */
+  obj({ kind: z.literal('declaration') }),
+]);
+
+/** 1-12月完成, 11月前完成 (end month 10), 年末申报 (12-12). */
+export const windowSchema = obj({ startMonth: month, endMonth: month });
+
+/** (1)(2)(3) under an indicator: one measurable commitment. */
+export const targetSchema = obj({
+  id,
+  text: bilingualName,
+  measure: measureSchema,
+  window: windowSchema,
+  /** Lead office first; co-owners may also report progress. */
+  offices: obj({ lead: id, coOwners: z.array(id).default([]) }),
+  /** This target's share of its indicator's points. */
+  points,
+  /** Where the seed is silent, the plan says so here (shown in reports). */
+  note: z.string().max(2000).optional(),
+});
+
+/** 高新技术产业发展 (100 分) …: a scored item under a category. */
+export const indicatorSchema = obj({
+  id,
+  name: bilingualName,
+  points,
+  targets: z.array(targetSchema).min(1, 'an indicator needs at least one target'),
+  note: z.string().max(2000).optional(),
+});
+
+/** 工作业绩 (480), 科技投入与保障 (200): a top-level block of points. */
+export const categorySchema = obj({
+  id,
+  name: bilingualName,
+  points,
+  indicators: z.array(indicatorSchema).min(1, 'a category needs at least one indicator'),
+});
+
+/** How a partial result scores. */
+export const scoringRuleSchema = z.discriminatedUnion('kind', [
+  /** Points in proportion to the achieved fraction, capped at the full share. */
+  obj({ kind: z.literal('proportional') }),
+  /** Full points when the target is met, none otherwise. */
+  obj({ kind: z.literal('allOrNothing') }),
+  /** Steps: the highest step whose `atLeast` fraction is reached gives `pointsFraction`. */
+  obj({
+    kind: z.literal('steps'),
+    steps: z
+      .array(
+        obj({
+          atLeast: z.number().finite().min(0).max(10),
+          pointsFraction: z.number().finite().min(0).max(1),
+        }),
+      )
+      .min(1),
+  }),
+]);
+
+export const gradeIds = ['excellent', 'good', 'pass', 'unqualified'] as const;
+export type GradeId = (typeof gradeIds)[number];
+
+export const scoringSchema = obj({
+  defaultRule: scoringRuleSchema,
+  /** Per-target exceptions to the default rule. */
+  ruleByTarget: z.record(id, scoringRuleSchema).default({}),
+  /**
+   * Grade bands as fractions of the plan's maximum, highest first; the lowest
+   * band must be `unqualified` with `atLeast` 0.
+   */
+  grades: z
+    .array(
+      obj({
+        id: z.enum(gradeIds),
+        name: bilingualName,
+        atLeast: z.number().finite().min(0).max(1),
+      }),
+    )
+    .min(2),
+  /** 不合格 … 不能评先评优: grades that make the unit ineligible for excellence. */
+  ineligibleForExcellence: z.array(z.enum(gradeIds)).min(1),
+  /** Which value counts when the leader has not verified a reported one. */
+  unverifiedValues: z.enum(['acceptReported', 'zero']),
+});
+
+/** When things happen. Working days follow the plan's calendar. */
+export const cadenceSchema = obj({
+  /** 每月底工作调度: the dispatch day, by default the last working day of the month. */
+  monthEndDispatch: obj({
+    day: z.union([z.literal('lastWorkingDay'), z.number().int().min(1).max(28)]),
+    time: hhmm,
+  }),
+  /** Monthly reports are due this many working days after the dispatch, at `time`. */
+  reportDeadline: obj({ workingDaysAfterDispatch: z.number().int().min(1).max(20), time: hhmm }),
+  /** 催办: a reminder before the deadline, an overdue notice and an escalation after it. */
+  chasing: obj({
+    reminderWorkingDaysBeforeDeadline: z.number().int().min(0).max(10),
+    overdueNoticeWorkingDaysAfterDeadline: z.number().int().min(0).max(10),
+    escalationWorkingDaysAfterDeadline: z.number().int().min(1).max(20),
+    time: hhmm,
+  }),
+  /** 每季度工作督查: reports filed in the quarter's last month are quarterly reports needing approval. */
+  quarterlyCheck: obj({
+    /** A returned report is due again this many working days after the return. */
+    resubmitWorkingDays: z.number().int().min(1).max(20),
+    /** The check closes itself with missing reports recorded this many working days after the deadline. */
+    autoCloseWorkingDaysAfterDeadline: z.number().int().min(1).max(60),
+  }),
+  /** 每半年工作点评: sent when the Q2 check closes, at the latest this many working days after the June deadline. */
+  halfYearReview: obj({ latestWorkingDaysAfterJuneDeadline: z.number().int().min(0).max(60) }),
+  /** 年底全面考评考核: final values are due this many working days after the appraisal starts; it closes after `closeWorkingDaysAfterStart`. */
+  yearEndAppraisal: obj({
+    finalReportWorkingDays: z.number().int().min(1).max(30),
+    closeWorkingDaysAfterStart: z.number().int().min(1).max(90),
+  }),
+});
+
+/** Public holidays and make-up working days (调休). */
+export const calendarSchema = obj({
+  /** Where holidays come from: the `chinese-days` data package, or only the plan's own lists. */
+  source: z.enum(['chinese-days', 'plan-only']),
+  /** Days off that the plan adds or that override the source. */
+  extraHolidays: z.array(isoDate).default([]),
+  /** Make-up working days (调休 上班) that the plan adds. */
+  extraWorkingDays: z.array(isoDate).default([]),
+});
+
+/** The plan as written in a plan file (before the calendar is resolved). */
+export const planFileSchema = obj({
+  schemaVersion: z.literal(1),
+  /** Plan version: a running version is immutable; a change is a new version. */
+  planVersion: z.string().min(1).max(40),
+  unit: unitSchema,
+  year: z.number().int('year must be a whole number').min(2000).max(2100),
+  timeZone: z.string().refine(isValidIanaZone, 'is not a known IANA time zone (e.g. "Asia/Shanghai")').default('Asia/Shanghai'),
+  signatories: signatoriesSchema,
+  offices: z.array(officeSchema).min(1, 'a plan needs at least one office'),
+  assessmentGroup: assessmentGroupSchema,
+  categories: z.array(categorySchema).min(1),
+  /** The plan's total; must equal the sum of its categories (680 in the seed). */
+  totalPoints: points,
+  scoring: scoringSchema,
+  cadence: cadenceSchema,
+  calendar: calendarSchema,
+  /** Person ids allowed to add comments to the half-year review (the leader always may). */
+  reviewCommenters: z.array(id).default([]),
+});
+export type PlanFile = z.infer<typeof planFileSchema>;
+
+/** The plan's year resolved to plain data: what the workflow receives. */
+export const resolvedCalendarSchema = obj({
+  /** Days off (ISO dates) that fall on weekdays or weekends alike. */
+  holidays: z.array(isoDate),
+  /** Weekend days that are working days. */
+  workingDays: z.array(isoDate),
+  /** Where the lists came from, e.g. "chinese-days@1.5.7 + plan". */
+  provenance: z.string(),
+});
+
+export const planSchema = planFileSchema.extend({ resolvedCalendar: resolvedCalendarSchema });
+export type Plan = z.infer<typeof planSchema>;
+export type Office = z.infer<typeof officeSchema>;
+export type Person = z.infer<typeof personSchema>;
+export type Category = z.infer<typeof categorySchema>;
+export type Indicator = z.infer<typeof indicatorSchema>;
+export type Target = z.infer<typeof targetSchema>;
+export type Measure = z.infer<typeof measureSchema>;
+export type ScoringRule = z.infer<typeof scoringRuleSchema>;
+
+/** A problem found in a plan, with the JSON path it was found at. */
+export interface PlanIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Flattened targets with their place in the plan. */
+export interface TargetRef {
+  category: Category;
+  indicator: Indicator;
+  target: Target;
+}
+
+export function allTargets(plan: Pick<PlanFile, 'categories'>): TargetRef[] {
+  const out: TargetRef[] = [];
+  for (const category of plan.categories) {
+    for (const indicator of category.indicators) {
+      for (const target of indicator.targets) out.push({ category, indicator, target });
+    }
+  }
+  return out;
+}
+
+export function officesOf(target: Target): string[] {
+  return [target.offices.lead, ...target.offices.coOwners];
+}
+
+const EPS = 1e-6;
+
+/**
+ * The checks that zod's shape cannot express: sums, references, duplicates,
+ * windows, grade bands, calendar contradictions. Each issue names its path.
+ */
+export function checkPlanRules(plan: PlanFile): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const add = (path: (string | number)[], message: string) => issues.push({ path, message });
+
+  const officeIds = new Set<string>();
+  plan.offices.forEach((o, i) => {
+    if (officeIds.has(o.id)) add(['offices', i, 'id'], `duplicate office id "${o.id}": give each office its own id`);
+    officeIds.add(o.id);
+  });
+
+  const group = plan.assessmentGroup;
+  const groupIds = new Set<string>();
+  const groupPeople: [(string | number)[], { personId: string }][] = [[['assessmentGroup', 'leader'], group.leader]];
+  if (group.deputy) groupPeople.push([['assessmentGroup', 'deputy'], group.deputy]);
+  group.members.forEach((m, i) => groupPeople.push([['assessmentGroup', 'members', i], m]));
+  for (const [path, p] of groupPeople) {
+    if (groupIds.has(p.personId)) add([...path, 'personId'], `person "${p.personId}" appears twice in the assessment group: list each person once`);
+    groupIds.add(p.personId);
+  }
+  const checkRoleList = (key: 'approvers' | 'appraisalTriggerers') =>
+    group[key].forEach((pid, i) => {
+      if (!groupIds.has(pid)) {
+        add(['assessmentGroup', key, i], `"${pid}" is not a member of the assessment group: add them to leader/deputy/members or remove them here`);
+      }
+    });
+  checkRoleList('approvers');
+  checkRoleList('appraisalTriggerers');
+  plan.reviewCommenters.forEach((pid, i) => {
+    if (!groupIds.has(pid)) add(['reviewCommenters', i], `"${pid}" is not a member of the assessment group`);
+  });
+
+  const ids = new Map<string, string>();
+  const claim = (kind: string, value: string, path: (string | number)[]) => {
+    const prev = ids.get(value);
+    if (prev) add(path, `duplicate id "${value}" (${kind}); it is already used at ${prev}: ids must be unique across categories, indicators and targets`);
+    else ids.set(value, path.join('.'));
+  };
+
+  let categorySum = 0;
+  plan.categories.forEach((c, ci) => {
+    claim('category', c.id, ['categories', ci, 'id']);
+    categorySum += c.points;
+    let indicatorSum = 0;
+    c.indicators.forEach((ind, ii) => {
+      const ipath = ['categories', ci, 'indicators', ii];
+      claim('indicator', ind.id, [...ipath, 'id']);
+      indicatorSum += ind.points;
+      let targetSum = 0;
+      ind.targets.forEach((t, ti) => {
+        const tpath = [...ipath, 'targets', ti];
+        claim('target', t.id, [...tpath, 'id']);
+        targetSum += t.points;
+        if (t.window.startMonth > t.window.endMonth) {
+          add([...tpath, 'window'], `window starts in month ${t.window.startMonth} after it ends in month ${t.window.endMonth}: swap them or fix the months`);
+        }
+        if (!officeIds.has(t.offices.lead)) {
+          add([...tpath, 'offices', 'lead'], `unknown office "${t.offices.lead}": use one of ${[...officeIds].join(', ')}`);
+        }
+        t.offices.coOwners.forEach((o, oi) => {
+          if (!officeIds.has(o)) add([...tpath, 'offices', 'coOwners', oi], `unknown office "${o}": use one of ${[...officeIds].join(', ')}`);
+          if (o === t.offices.lead) add([...tpath, 'offices', 'coOwners', oi], `office "${o}" is already the lead office of this target`);
+        });
+        const rule = plan.scoring.ruleByTarget[t.id];
+        if (t.measure.kind === 'declaration' && rule && rule.kind !== 'proportional') {
+          add(['scoring', 'ruleByTarget', t.id], 'a declaration target is scored by its verified points; only the proportional rule applies');
+        }
+      });
+      if (Math.abs(targetSum - ind.points) > EPS) {
+        add([...ipath, 'points'], `indicator "${ind.id}" has ${ind.points} points but its targets add up to ${round2(targetSum)}: make the targets' points add up to the indicator's`);
+      }
+    });
+    if (Math.abs(indicatorSum - c.points) > EPS) {
+      add(['categories', ci, 'points'], `category "${c.id}" has ${c.points} points but its indicators add up to ${round2(indicatorSum)}: make them agree`);
+    }
+  });
+  if (Math.abs(categorySum - plan.totalPoints) > EPS) {
+    add(['totalPoints'], `totalPoints is ${plan.totalPoints} but the categories add up to ${round2(categorySum)}: make them agree`);
+  }
+  const targetIds = new Set(allTargets(plan).map((r) => r.target.id));
+  for (const tid of Object.keys(plan.scoring.ruleByTarget)) {
+    if (!targetIds.has(tid)) add(['scoring', 'ruleByTarget', tid], `no target has the id "${tid}": remove this rule or fix the id`);
+  }
+  plan.offices.forEach((o, i) => {
+    if (!allTargets(plan).some((r) => officesOf(r.target).includes(o.id))) {
+      add(['offices', i, 'id'], `office "${o.id}" is responsible for no target: give it a target or remove it`);
+    }
+  });
+
+  const grades = plan.scoring.grades;
+  for (let i = 1; i < grades.length; i++) {
+    if (grades[i].atLeast >= grades[i - 1].atLeast) {
+      add(['scoring', 'grades', i, 'atLeast'], 'grade bands must be listed highest first with strictly falling thresholds');
+    }
+  }
+  const last = grades[grades.length - 1];
+  if (last.id !== 'unqualified' || last.atLeast !== 0) {
+    add(['scoring', 'grades', grades.length - 1], 'the lowest grade band must be "unqualified" with atLeast 0, so every score has a grade');
+  }
+  const gradeSeen = new Set<string>();
+  grades.forEach((g, i) => {
+    if (gradeSeen.has(g.id)) add(['scoring', 'grades', i, 'id'], `grade "${g.id}" is listed twice`);
+    gradeSeen.add(g.id);
+  });
+  if (!plan.scoring.ineligibleForExcellence.includes('unqualified')) {
+    add(['scoring', 'ineligibleForExcellence'], 'the consequence rule (不合格 … 不能评先评优) requires "unqualified" to be listed here');
+  }
+  plan.scoring.ineligibleForExcellence.forEach((g, i) => {
+    if (!gradeSeen.has(g)) add(['scoring', 'ineligibleForExcellence', i], `grade "${g}" is not one of the grade bands`);
+  });
+  const rules: [string, ScoringRule][] = [['defaultRule', plan.scoring.defaultRule], ...Object.entries(plan.scoring.ruleByTarget)];
+  for (const [key, rule] of rules) {
+    if (rule.kind === 'steps') {
+      for (let i = 1; i < rule.steps.length; i++) {
+        if (rule.steps[i].atLeast <= rule.steps[i - 1].atLeast || rule.steps[i].pointsFraction < rule.steps[i - 1].pointsFraction) {
+          const path = key === 'defaultRule' ? ['scoring', 'defaultRule', 'steps', i] : ['scoring', 'ruleByTarget', key, 'steps', i];
+          add(path, 'steps must be listed lowest first, each with a higher atLeast and no lower pointsFraction than the one before');
+        }
+      }
+    }
+  }
+
+  const yearPrefix = `${plan.year}-`;
+  const holidays = new Set(plan.calendar.extraHolidays);
+  plan.calendar.extraWorkingDays.forEach((d, i) => {
+    if (holidays.has(d)) add(['calendar', 'extraWorkingDays', i], `${d} is listed both as a holiday and as a working day: keep it in one list only`);
+  });
+  (['extraHolidays', 'extraWorkingDays'] as const).forEach((key) =>
+    plan.calendar[key].forEach((d, i) => {
+      if (!d.startsWith(yearPrefix)) add(['calendar', key, i], `${d} is outside the plan year ${plan.year}`);
+      else if (!isRealDate(d)) add(['calendar', key, i], `${d} is not a real calendar date`);
+    }),
+  );
+  return issues;
+}
+
+function isRealDate(d: string): boolean {
+  const [y, m, day] = d.split('-').map(Number);
+  const dt = new Date(Date.UTC(y, m - 1, day));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === day;
+}
+
+export function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+export function formatPath(path: (string | number)[]): string {
+  if (path.length === 0) return '(plan)';
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+/** Parse and check a plan-file object. Returns every problem, or the plan. */
+export function parsePlanFile(raw: unknown): { ok: true; plan: PlanFile } | { ok: false; issues: PlanIssue[] } {
+  const parsed = planFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: i.path, message: zodMessage(i) })),
+    };
+  }
+  const issues = checkPlanRules(parsed.data);
+  return issues.length ? { ok: false, issues } : { ok: true, plan: parsed.data };
+}
+
+function zodMessage(i: z.ZodIssue): string {
+  if (i.code === 'invalid_type' && i.received === 'undefined') return `is missing: add it (expected ${i.expected})`;
+  if (i.code === 'invalid_type') return `has the wrong type: expected ${i.expected}, got ${i.received}`;
+  if (i.code === 'unrecognized_keys') return `has unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}: remove them or check the spelling`;
+  if (i.code === 'invalid_union_discriminator') return `has an unknown kind: use one of ${i.options.map((o) => `"${String(o)}"`).join(', ')}`;
+  return i.message;
+}

@@ -1,0 +1,36 @@
+/**
+ * Time-zone aware conversions between instants (epoch ms) and the plan's local
+ * dates. Pure: luxon with an explicit zone, never the host's zone or clock.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+export function isValidIanaZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+/** The instant of local date `isoDate` at `hhmm` in `zone`. */
+export function localToEpoch(isoDate: string, hhmm: string, zone: string): number {
+  const dt = DateTime.fromISO(`${isoDate}T${hhmm}`, { zone });
+  if (!dt.isValid) throw new Error(`invalid local time ${isoDate}T${hhmm} in ${zone}: ${dt.invalidExplanation}`);
+  return dt.toMillis();
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant in `zone`. */
+export function epochToLocalDate(epochMs: number, zone: string): string {
+  return DateTime.fromMillis(epochMs, { zone }).toISODate() as string;
+}
+
+/** An instant written in the plan's zone, e.g. 2013-03-29T09:00+08:00. */
+export function formatLocal(epochMs: number, zone: string): string {
+  return DateTime.fromMillis(epochMs, { zone }).toISO({ suppressMilliseconds: true, suppressSeconds: true }) as string;
+}
+
+/** A short human form, e.g. "2013-03-29 09:00". */
+export function formatLocalShort(epochMs: number, zone: string): string {
+  return DateTime.fromMillis(epochMs, { zone }).toFormat('yyyy-LL-dd HH:mm');
+}
+
+export function localYearMonth(epochMs: number, zone: string): { year: number; month: number } {
+  const dt = DateTime.fromMillis(epochMs, { zone });
+  return { year: dt.year, month: dt.month };
+}

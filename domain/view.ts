@@ -1,0 +1,152 @@
+/**
+ * What anyone can see at any moment: what each office owes and by when, what
+ * is late, the approvals pending, the running and projected score.
+ */
+import { finalPeriod } from './calendar';
+import { isFinished, nextWakeAt, type CycleState, type MailKind, type OfficeStatus } from './cycle';
+import { allTargets, round2, type Plan } from './plan';
+import { proRataShare, scorePlan, type Appraisal, type RecordedValue } from './scoring';
+import { formatLocal, localYearMonth } from './time';
+
+export interface OwedItem {
+  period: string;
+  kind: string;
+  status: OfficeStatus;
+  deadline: string;
+  late: boolean;
+  lateByDays?: number;
+  round: number;
+  targets: string[];
+}
+
+export interface CycleView {
+  workflowId: string;
+  unit: { id: string; name: string };
+  year: number;
+  planVersion: string;
+  phase: CycleState['phase'];
+  finished: boolean;
+  planNow: string;
+  nextEventAt?: string;
+  offices: { officeId: string; name: string; owes: OwedItem[]; late: boolean }[];
+  lateOffices: string[];
+  pendingApprovals: { period: string; officeId: string; submittedAt: string; revision: number }[];
+  openChecks: { period: string; approved: number; of: number; autoCloseAt: string }[];
+  runningScore: { total: number; maxPoints: number };
+  projectedScore: { total: number; maxPoints: number; grade: string };
+  halfYearReview: { sentAt?: string; skipped: boolean; comments: number };
+  appraisal?: { startedAt: string; closeAt: string; triggeredBy?: string; computedAt?: string; total?: number; maxPoints?: number; grade?: string; eligibleForExcellence?: boolean; reportFiles?: string[] };
+  deliveryFailures: { key: string; at: string; error: string }[];
+  progress: Record<string, number>;
+}
+
+const DAY = 86_400_000;
+
+export function runningValues(state: CycleState): Record<string, RecordedValue> {
+  const v: Record<string, RecordedValue> = {};
+  for (const [id, p] of Object.entries(state.progress)) v[id] = { value: p.value, source: 'reported' };
+  return v;
+}
+
+/** If progress keeps its pace to the end of each target's window. */
+export function projectedValues(plan: Plan, state: CycleState, now: number): Record<string, RecordedValue> {
+  const { year, month } = localYearMonth(now, plan.timeZone);
+  const m = year > plan.year ? 12 : year < plan.year ? 0 : month;
+  const out: Record<string, RecordedValue> = {};
+  for (const { target } of allTargets(plan)) {
+    const p = state.progress[target.id];
+    if (!p) continue;
+    const share = target.measure.kind === 'declaration' ? 1 : proRataShare(target, m);
+    out[target.id] = { value: share > 0 ? p.value / share : p.value, source: 'reported' };
+  }
+  return out;
+}
+
+export function cycleView(plan: Plan, state: CycleState, now: number): CycleView {
+  const z = plan.timeZone;
+  const offices = plan.offices.map((o) => {
+    const owes: OwedItem[] = [];
+    for (const p of Object.values(state.periods)) {
+      const op = p.offices[o.id];
+      if (!op || op.status === 'approved' || op.status === 'submitted') continue;
+      if (p.check?.closedAt !== undefined) continue;
+      if (p.kind !== 'final' && state.phase === 'appraised') continue;
+      const late = now > op.deadlineAt;
+      owes.push({
+        period: p.period,
+        kind: p.kind,
+        status: op.status,
+        deadline: formatLocal(op.deadlineAt, z),
+        late,
+        lateByDays: late ? round2((now - op.deadlineAt) / DAY) : undefined,
+        round: op.round,
+        targets: op.targets,
+      });
+    }
+    return { officeId: o.id, name: `${o.name.zh} ${o.name.en}`, owes, late: owes.some((x) => x.late) };
+  });
+  const pendingApprovals = Object.values(state.periods)
+    .filter((p) => p.kind === 'quarterly' && p.check?.closedAt === undefined)
+    .flatMap((p) =>
+      Object.values(p.offices)
+        .filter((op) => op.status === 'submitted' && op.report)
+        .map((op) => ({ period: p.period, officeId: op.officeId, submittedAt: formatLocal(op.report!.submittedAt, z), revision: op.report!.revision })),
+    );
+  const openChecks = Object.values(state.periods)
+    .filter((p) => p.kind === 'quarterly' && p.check && p.check.closedAt === undefined)
+    .map((p) => ({
+      period: p.period,
+      approved: Object.values(p.offices).filter((o) => o.status === 'approved').length,
+      of: Object.keys(p.offices).length,
+      autoCloseAt: formatLocal(p.check!.autoCloseAt, z),
+    }));
+  const running = scorePlan(plan, runningValues(state));
+  const projected = scorePlan(plan, projectedValues(plan, state, now));
+  const next = nextWakeAt(plan, state);
+  const a = state.appraisal;
+  return {
+    workflowId: state.workflowId,
+    unit: { id: plan.unit.id, name: `${plan.unit.name.zh} ${plan.unit.name.en}` },
+    year: plan.year,
+    planVersion: plan.planVersion,
+    phase: state.phase,
+    finished: isFinished(state),
+    planNow: formatLocal(now, z),
+    nextEventAt: next === undefined ? undefined : formatLocal(next, z),
+    offices,
+    lateOffices: offices.filter((o) => o.late).map((o) => o.officeId),
+    pendingApprovals,
+    openChecks,
+    runningScore: { total: running.total, maxPoints: running.maxPoints },
+    projectedScore: { total: projected.total, maxPoints: projected.maxPoints, grade: projected.grade },
+    halfYearReview: {
+      sentAt: state.review.sentAt === undefined ? undefined : formatLocal(state.review.sentAt, z),
+      skipped: !!state.review.skipped,
+      comments: state.review.comments.length,
+    },
+    appraisal: a && {
+      startedAt: formatLocal(a.startedAt, z),
+      closeAt: formatLocal(a.closeAt, z),
+      triggeredBy: a.triggeredBy,
+      computedAt: a.computedAt === undefined ? undefined : formatLocal(a.computedAt, z),
+      total: a.result?.total,
+      maxPoints: a.result?.maxPoints,
+      grade: a.result?.grade,
+      eligibleForExcellence: a.result?.eligibleForExcellence,
+      reportFiles: a.reportFiles,
+    },
+    deliveryFailures: state.failures.map((f) => ({ key: f.key, at: formatLocal(f.at, z), error: f.error })),
+    progress: Object.fromEntries(Object.entries(state.progress).map(([k, v]) => [k, v.value])),
+  };
+}
+
+/** The half-year standing: every target against its pro-rata value by the end of June. */
+export function halfYearStanding(plan: Plan, state: CycleState): Appraisal {
+  return scorePlan(plan, runningValues(state), { proRataUntilMonth: 6 });
+}
+
+export function finalPeriodOf(plan: Plan): string {
+  return finalPeriod(plan.year);
+}
+
+export type { MailKind };

@@ -1,0 +1,40 @@
+/** Connections to Temporal and to the mail server, from the parsed configuration. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import * as nodemailer from 'nodemailer';
+import type { AppConfig } from './config';
+import type { MailTransport } from '../activities';
+
+export async function connectClient(config: AppConfig): Promise<Client> {
+  const o = config.temporal.connectionOptions;
+  const connection = await Connection.connect({
+    address: config.temporal.address,
+    tls: o.tls,
+    apiKey: typeof o.apiKey === 'string' ? o.apiKey : undefined,
+    metadata: o.metadata,
+    connectTimeout: 5_000,
+  });
+  return new Client({ connection, namespace: config.temporal.namespace });
+}
+
+export function connectWorker(config: AppConfig): Promise<NativeConnection> {
+  return NativeConnection.connect(config.temporal.connectionOptions);
+}
+
+/** A pooled SMTP transport; the URL never carries the password (SMTP_PASSWORD / SMTP_PASSWORD_FILE). */
+export function smtpTransport(url: string, auth?: { user?: string; password?: string }): MailTransport {
+  const u = new URL(url);
+  return nodemailer.createTransport({
+    host: u.hostname,
+    port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 25)),
+    secure: u.protocol === 'smtps:',
+    auth: auth?.user ? { user: auth.user, pass: auth.password } : undefined,
+    pool: true,
+    maxConnections: 4,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+    // A local sink on loopback speaks plain SMTP; a real server must offer TLS.
+    ignoreTLS: u.hostname === '127.0.0.1' || u.hostname === 'localhost',
+  }) as unknown as MailTransport;
+}

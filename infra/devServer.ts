@@ -1,0 +1,147 @@
+/**
+ * Runs the local Temporal dev server (`temporal server start-dev`) with its
+ * state in a SQLite file, on loopback, with the Web UI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { requireProvisioned, type ProvisionedServer } from './provision';
+import { SEARCH_ATTRIBUTES } from '../domain/names';
+
+export interface DevServerOptions {
+  dbFile: string;
+  port: number;
+  /** Web UI port; omit for a headless server. */
+  uiPort?: number;
+  namespace?: string;
+  /** Where the server's own log goes. */
+  logFile?: string;
+  server?: ProvisionedServer;
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  route: string;
+  pid?: number;
+  /** Graceful stop (SIGTERM, then SIGKILL after a grace period). */
+  stop(): Promise<void>;
+  /** Hard kill, as a crash would (for fault tests). */
+  kill(): Promise<void>;
+}
+
+/**
+ * SQLite pragmas: WAL plus synchronous=NORMAL makes file persistence about ten
+ * times faster; a committed transaction survives a process crash, though the
+ * last few may be lost on power loss. Set TEMPORAL_SQLITE_SYNCHRONOUS=FULL to trade speed for that.
+ */
+export function sqlitePragmas(): string[] {
+  return ['journal_mode=WAL', `synchronous=${process.env.TEMPORAL_SQLITE_SYNCHRONOUS ?? 'NORMAL'}`, 'busy_timeout=10000'];
+}
+
+export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+/** Wait until a Temporal frontend answers at `address` and `namespace` exists. */
+export async function waitForTemporal(address: string, namespace: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`the Temporal server exited with code ${child.exitCode} while starting`);
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await conn.close();
+      }
+    } catch (e) {
+      last = (e as Error).message;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`the Temporal server at ${address} did not become ready within ${timeoutMs / 1000}s (${last})`);
+}
+
+function searchAttributeArgs(): string[] {
+  return Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const server = opts.server ?? requireProvisioned('dev');
+  const namespace = opts.namespace ?? 'default';
+  mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  const extraArgs = [...sqlitePragmas().flatMap((p) => ['--sqlite-pragma', p]), ...searchAttributeArgs(), '--log-level', 'warn'];
+  const address = `127.0.0.1:${opts.port}`;
+  const uiUrl = opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined;
+
+  if (server.route === 'sdk') {
+    // The SDK downloads and runs the CLI itself; it stops it with SIGKILL on teardown.
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { ip: '127.0.0.1', port: opts.port, dbFilename: opts.dbFile, namespace, ui: !!opts.uiPort, uiPort: opts.uiPort, extraArgs },
+    });
+    const stop = () => env.teardown();
+    return { address, namespace, uiUrl, route: 'sdk', stop, kill: stop };
+  }
+
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--db-filename', opts.dbFile, '--namespace', namespace, ...extraArgs];
+  args.push(...(opts.uiPort ? ['--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1', '--ui-disable-news-fetch'] : ['--headless']));
+  let out: number | 'ignore' = 'ignore';
+  if (opts.logFile) {
+    mkdirSync(path.dirname(opts.logFile), { recursive: true });
+    out = openSync(opts.logFile, 'a');
+  }
+  const child = spawn(server.path as string, args, { stdio: ['ignore', out, out] });
+  if (typeof out === 'number') closeSync(out);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitForTemporal(address, namespace, 60_000, child);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}${opts.logFile ? `; see ${opts.logFile}` : ''}`);
+  }
+  const signalAndWait = async (signal: NodeJS.Signals, graceMs: number) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    address,
+    namespace,
+    uiUrl,
+    route: server.route,
+    pid: child.pid,
+    stop: () => signalAndWait('SIGTERM', 10_000),
+    kill: () => signalAndWait('SIGKILL', 0),
+  };
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}

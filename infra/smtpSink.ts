@@ -1,0 +1,126 @@
+/**
+ * A real SMTP server on loopback that keeps every message it receives: in
+ * memory (parsed, for tests) and, when given a folder, as .eml files a person
+ * can open. Used by `npm start` when no SMTP_URL is set, and by the tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+
+export interface ReceivedMail {
+  seq: number;
+  receivedAt: Date;
+  envelopeFrom: string;
+  envelopeTo: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+  messageId: string;
+  header(name: string): string | undefined;
+}
+
+export interface SinkOptions {
+  port?: number;
+  /** Folder to write each message into as NNNNNN.eml. */
+  dir?: string;
+  /** Recipients the server refuses permanently (550). */
+  rejectRecipients?: (address: string) => boolean;
+}
+
+export class MailSink {
+  readonly messages: ReceivedMail[] = [];
+  private server?: SMTPServer;
+  private waiters: { pred: () => boolean; resolve: () => void }[] = [];
+  port = 0;
+
+  constructor(private readonly options: SinkOptions = {}) {}
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    if (this.options.dir) mkdirSync(this.options.dir, { recursive: true });
+    const opts: SMTPServerOptions = {
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      size: 10 * 1024 * 1024,
+      onRcptTo: (address, _session, cb) => {
+        if (this.options.rejectRecipients?.(address.address)) {
+          const err = Object.assign(new Error(`mailbox ${address.address} unavailable`), { responseCode: 550 });
+          return cb(err);
+        }
+        cb();
+      },
+      onData: (stream, session, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          simpleParser(raw)
+            .then((parsed) => {
+              this.record(raw, parsed, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', session.envelope.rcptTo.map((r) => r.address));
+              cb();
+            })
+            .catch((e: Error) => cb(e));
+        });
+      },
+    };
+    this.server = new SMTPServer(opts);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  private record(raw: Buffer, parsed: ParsedMail, envelopeFrom: string, envelopeTo: string[]) {
+    const seq = this.messages.length + 1;
+    const mail: ReceivedMail = {
+      seq,
+      receivedAt: new Date(),
+      envelopeFrom,
+      envelopeTo,
+      raw,
+      parsed,
+      messageId: parsed.messageId ?? '',
+      header: (name) => {
+        const v = parsed.headers.get(name.toLowerCase());
+        return v === undefined ? undefined : String(v);
+      },
+    };
+    this.messages.push(mail);
+    if (this.options.dir) writeFileSync(path.join(this.options.dir, `${String(seq).padStart(6, '0')}.eml`), raw);
+    this.waiters = this.waiters.filter((w) => {
+      if (w.pred()) {
+        w.resolve();
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** Resolve when `pred` holds over the received messages; fail after `timeoutMs` saying what was seen. */
+  waitFor(pred: (messages: ReceivedMail[]) => boolean, timeoutMs = 30_000, what = 'the expected mail'): Promise<void> {
+    if (pred(this.messages)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${this.messages.length} message(s)`)), timeoutMs);
+      this.waiters.push({
+        pred: () => pred(this.messages),
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}

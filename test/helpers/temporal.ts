@@ -1,0 +1,85 @@
+/**
+ * Test harness: the real time-skipping server (provisioned by `npm test`),
+ * a real SMTP server on loopback, and the real worker with real activities.
+ */
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { requireProvisioned } from '../../infra/provision';
+import { MailSink } from '../../infra/smtpSink';
+import { smtpTransport } from '../../infra/connection';
+import { createCycleWorker, WORKFLOWS_PATH } from '../../worker/worker';
+
+let runtimeInstalled = false;
+/** Quiet the SDK's own logging in tests (warnings and errors still show). */
+export function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by another helper in this process
+  }
+}
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const server = requireProvisioned('test');
+  return TestWorkflowEnvironment.createTimeSkipping(
+    server.route === 'sdk' ? {} : { server: { executable: { type: 'existing-path', path: server.path as string } } },
+  );
+}
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundle the workflow code once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundlePromise;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `cycle-${prefix}-`));
+}
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  sink: MailSink;
+  worker: Worker;
+  taskQueue: string;
+  dataDir: string;
+  running: Promise<void>;
+  stop(): Promise<void>;
+}
+
+let queueSeq = 0;
+export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink): Promise<Harness> {
+  const mail = sink ?? (await new MailSink().start());
+  const dataDir = tempDir('data');
+  const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  const worker = await createCycleWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    transport: smtpTransport(mail.url),
+    mailFrom: 'assessment-group@test.local',
+    ledgerDir: path.join(dataDir, 'ledger'),
+    reportsDir: path.join(dataDir, 'reports'),
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  return {
+    env,
+    sink: mail,
+    worker,
+    taskQueue,
+    dataDir,
+    running,
+    async stop() {
+      worker.shutdown();
+      await running;
+      if (!sink) await mail.stop();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The worker on its own, for a deployment (docker-compose, a real cluster):
+ * connects to TEMPORAL_ADDRESS and SMTP_URL and runs until SIGINT/SIGTERM.
+ */
+import { ConfigError, describeConfig, loadConfig } from '../infra/config';
+import { connectWorker, smtpTransport } from '../infra/connection';
+import { createCycleWorker } from './worker';
+
+async function main() {
+  const config = loadConfig();
+  if (!config.smtp.url) throw new ConfigError('SMTP_URL is not set: the standalone worker needs a mail server (e.g. smtp://mailpit:1025); `npm start` runs a local one for you');
+  console.log('worker configuration:', describeConfig(config));
+  const connection = await connectWorker(config);
+  const worker = await createCycleWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    transport: smtpTransport(config.smtp.url, config.smtp),
+    mailFrom: config.mailFrom,
+    ledgerDir: config.ledgerDir,
+    reportsDir: config.reportsDir,
+  });
+  console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporal.address}`);
+  await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
+  await connection.close();
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? `error: ${e.message}` : e);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+/** Builds the worker that runs the supervision cycle and its activities. */
+import * as path from 'node:path';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, FileLedger, type MailTransport } from '../activities';
+
+export interface CycleWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  transport: MailTransport;
+  mailFrom: string;
+  ledgerDir: string;
+  reportsDir: string;
+  /** A pre-built workflow bundle (tests bundle once per suite); otherwise the sources are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Extra worker tuning (concurrency, cache size). */
+  tuning?: Partial<WorkerOptions>;
+}
+
+export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workflows'));
+
+export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> {
+  const activities = createActivities({
+    transport: o.transport,
+    ledger: new FileLedger(o.ledgerDir),
+    from: o.mailFrom,
+    attachmentRoot: o.reportsDir,
+    reportsDir: o.reportsDir,
+  });
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    activities,
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...o.tuning,
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * Every update and query of the supervision cycle, with its argument and
+ * result types: imported by the workflow and by every client, so neither
+ * can drift.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AppraisalTrigger, CloseCheck, ReportSubmission, ReviewComment, ReviewDecision, Verification } from '../domain/actions';
+import type { AuditEntry, CycleState } from '../domain/cycle';
+import type { SubmitOutcome } from '../domain/handlers';
+import type { Appraisal } from '../domain/scoring';
+import type { CycleView } from '../domain/view';
+
+export interface SubmitResult {
+  outcome: SubmitOutcome;
+  revision: number;
+  late: boolean;
+}
+
+/** 报送: an office files a monthly, quarterly or final report. */
+export const submitReportUpdate = defineUpdate<SubmitResult, [ReportSubmission]>('submitReport');
+/** 审批: the group leader approves or returns a quarterly report. */
+export const reviewReportUpdate = defineUpdate<{ status: string; newDeadline?: string }, [ReviewDecision]>('reviewReport');
+/** The group leader closes a quarterly check, recording what is missing. */
+export const closeCheckUpdate = defineUpdate<{ missing: string[] }, [CloseCheck]>('closeCheck');
+/** A comment for the half-year review. */
+export const commentReviewUpdate = defineUpdate<{ recorded: true }, [ReviewComment]>('commentReview');
+/** 核实: the leader's verified values for the appraisal. */
+export const verifyValuesUpdate = defineUpdate<{ recorded: number }, [Verification]>('verifyValues');
+/** The bureau starts the year-end appraisal early, or finalizes it. */
+export const triggerAppraisalUpdate = defineUpdate<{ requested: 'start' | 'finalize' }, [AppraisalTrigger]>('triggerAppraisal');
+
+export const statusQuery = defineQuery<CycleView>('status');
+export const auditQuery = defineQuery<AuditEntry[]>('audit');
+export const appraisalQuery = defineQuery<Appraisal | null>('appraisal');
+/** The raw state, for simulations, reports and debugging. */
+export const stateQuery = defineQuery<CycleState>('state');
