@@ -11,6 +11,7 @@ import type { SentLedger } from './ledger';
 /** The part of a nodemailer transport this needs (tests may pass their own). */
 export interface MailTransport {
   sendMail(mail: Record<string, unknown>): Promise<{ accepted?: unknown[]; rejected?: unknown[]; response?: string; messageId?: string }>;
+  close?(): void;
 }
 
 export interface MailDeps {

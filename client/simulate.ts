@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { temporal } from '@temporalio/proto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { addWorkingDays, calendarOf, monthTimetable } from '../domain/calendar';
@@ -234,7 +235,9 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   const s = await state();
   const final = s.periods[`${plan.year}-final`];
   queue.length = 0;
-  scheduleReports(final.period, Object.values(final.offices), 12, s.appraisal!.startDate);
+  // Final values are what was reached by the month the appraisal started (December, or earlier when triggered).
+  const finalMonth = Math.min(12, Number(s.appraisal!.startDate.slice(5, 7)) + (s.appraisal!.startDate.startsWith(String(plan.year)) ? 0 : 12));
+  scheduleReports(final.period, Object.values(final.offices), finalMonth, s.appraisal!.startDate);
   await runQueue();
   if (scenario.finalize === 'bureau') {
     const after = await state();
@@ -255,10 +258,10 @@ export async function historyByRun(client: Client, workflowId: string): Promise<
   const runs: { runId: string; events: number }[] = [];
   let runId: string | undefined = (first.raw.workflowExecutionInfo?.firstRunId as string | undefined) ?? first.runId;
   for (let i = 0; runId && i < 1000; i++) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
     runs.push({ runId, events: events.length });
-    const last = events[events.length - 1];
+    const last: temporal.api.history.v1.IHistoryEvent | undefined = events[events.length - 1];
     runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;

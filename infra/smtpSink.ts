@@ -46,6 +46,8 @@ export class MailSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      // A pooled client keeps its connection open; do not wait 30 s for it on stop.
+      closeTimeout: 500,
       size: 10 * 1024 * 1024,
       onRcptTo: (address, _session, cb) => {
         if (this.options.rejectRecipients?.(address.address)) {

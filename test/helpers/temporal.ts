@@ -58,11 +58,12 @@ export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink
   const mail = sink ?? (await new MailSink().start());
   const dataDir = tempDir('data');
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  const transport = smtpTransport(mail.url);
   const worker = await createCycleWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    transport: smtpTransport(mail.url),
+    transport,
     mailFrom: 'assessment-group@test.local',
     ledgerDir: path.join(dataDir, 'ledger'),
     reportsDir: path.join(dataDir, 'reports'),
@@ -79,6 +80,7 @@ export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink
     async stop() {
       worker.shutdown();
       await running;
+      transport.close?.();
       if (!sink) await mail.stop();
     },
   };
