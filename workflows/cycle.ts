@@ -53,6 +53,7 @@ import {
   closeCheckUpdate,
   commentReviewUpdate,
   reviewReportUpdate,
+  planQuery,
   stateQuery,
   statusQuery,
   submitReportUpdate,
@@ -182,6 +183,7 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   setHandler(auditQuery, () => state.audit);
   setHandler(appraisalQuery, () => state.appraisal?.result ?? null);
   setHandler(stateQuery, () => state);
+  setHandler(planQuery, () => plan);
 
   let lastSearchAttributes = '';
   const publishSearchAttributes = () => {

@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AppraisalTrigger, CloseCheck, ReportSubmission, ReviewComment, ReviewDecision, Verification } from '../domain/actions';
 import type { AuditEntry, CycleState } from '../domain/cycle';
 import type { SubmitOutcome } from '../domain/handlers';
+import type { Plan } from '../domain/plan';
 import type { Appraisal } from '../domain/scoring';
 import type { CycleView } from '../domain/view';
 
@@ -32,5 +33,7 @@ export const triggerAppraisalUpdate = defineUpdate<{ requested: 'start' | 'final
 export const statusQuery = defineQuery<CycleView>('status');
 export const auditQuery = defineQuery<AuditEntry[]>('audit');
 export const appraisalQuery = defineQuery<Appraisal | null>('appraisal');
+/** The plan the cycle runs (immutable for its whole life). */
+export const planQuery = defineQuery<Plan>('plan');
 /** The raw state, for simulations, reports and debugging. */
 export const stateQuery = defineQuery<CycleState>('state');
