@@ -70,7 +70,11 @@ export function parsePlanText(text: string, file: string): { value: unknown; lin
     }
     return found?.range ? lineCounter.linePos(found.range[0]).line : undefined;
   };
-  return { value: doc.toJS({ maxAliasCount: 100 }), lineOf };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }), lineOf };
+  } catch (e) {
+    throw new PlanError(file, [{ path: [], message: `is not a usable YAML document (${(e as Error).message}): write the plan out without anchors and aliases` }]);
+  }
 }
 
 /** Decode bytes as UTF-8, refusing anything that is not. */

@@ -428,10 +428,13 @@ export function checkPlanRules(plan: PlanFile): PlanIssue[] {
   plan.calendar.extraWorkingDays.forEach((d, i) => {
     if (holidays.has(d)) add(['calendar', 'extraWorkingDays', i], `${d} is listed both as a holiday and as a working day: keep it in one list only`);
   });
+  // The appraisal runs on into the next year's first quarter, so its holidays may be listed too.
+  const lastDay = `${plan.year + 1}-03-31`;
   (['extraHolidays', 'extraWorkingDays'] as const).forEach((key) =>
     plan.calendar[key].forEach((d, i) => {
-      if (!d.startsWith(yearPrefix)) add(['calendar', key, i], `${d} is outside the plan year ${plan.year}`);
-      else if (!isRealDate(d)) add(['calendar', key, i], `${d} is not a real calendar date`);
+      if (!d.startsWith(yearPrefix) && !(d.startsWith(`${plan.year + 1}-`) && d <= lastDay)) {
+        add(['calendar', key, i], `${d} is outside the plan year ${plan.year} and the first quarter of ${plan.year + 1} (when the appraisal runs on)`);
+      } else if (!isRealDate(d)) add(['calendar', key, i], `${d} is not a real calendar date`);
     }),
   );
   return issues;
@@ -467,7 +470,9 @@ export function parsePlanFile(raw: unknown): { ok: true; plan: PlanFile } | { ok
 
 function zodMessage(i: z.ZodIssue): string {
   if (i.code === 'invalid_type' && i.received === 'undefined') return `is missing: add it (expected ${i.expected})`;
-  if (i.code === 'invalid_type') return `has the wrong type: expected ${i.expected}, got ${i.received}`;
+  // Keep the schema's own words (e.g. "must be a whole month number 1-12"); replace only zod's default text.
+  if (i.code === 'invalid_type' && /^Expected /.test(i.message)) return `has the wrong type: expected ${i.expected}, got ${i.received}`;
+  if (i.code === 'invalid_type') return `${i.message}, got ${i.received}`;
   if (i.code === 'unrecognized_keys') return `has unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}: remove them or check the spelling`;
   if (i.code === 'invalid_union_discriminator') return `has an unknown kind: use one of ${i.options.map((o) => `"${String(o)}"`).join(', ')}`;
   return i.message;

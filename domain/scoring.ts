@@ -86,7 +86,8 @@ export function isAchieved(target: Target, value: number | undefined): boolean {
 
 /** Points for a fraction under a rule; never more than `max`, never less than 0. */
 export function pointsFor(rule: ScoringRule, fraction: number, max: number): number {
-  const f = Number.isFinite(fraction) ? Math.max(0, fraction) : 0;
+  // An overflowing fraction (a huge value over a tiny goal) is still full achievement; only NaN scores nothing.
+  const f = Number.isNaN(fraction) ? 0 : Math.max(0, fraction);
   switch (rule.kind) {
     case 'proportional':
       return round2(Math.min(1, f) * max);
