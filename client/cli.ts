@@ -237,7 +237,7 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
     .action(async (opts: { json?: boolean }) => {
       const c = await client();
       const rows: { workflowId: string; unit: string; year: number; status: string; phase: string; nextEvent: string; lateOffices: string[] }[] = [];
-      for await (const w of c.workflow.list({ query: `WorkflowType = 'supervisionCycle'` })) {
+      for await (const w of c.workflow.list({ query: `WorkflowType = 'supervisionCycle' AND ExecutionStatus != 'ContinuedAsNew'` })) {
         const ids = parseCycleWorkflowId(w.workflowId);
         const sa = w.typedSearchAttributes;
         const get = (name: string) => sa.getAll().find((p) => p.key.name === name)?.value;
