@@ -27,6 +27,18 @@ export interface SentLedger {
 /** A claim older than this is from an attempt that died; it may be taken over. */
 export const CLAIM_STALE_MS = 90_000;
 
+/** A claim held by a process on this host that no longer exists was left by a crash: take it over at once. */
+function holderIsDead(holder: { host?: string; pid?: number }): boolean {
+  if (holder.host !== os.hostname() || typeof holder.pid !== 'number') return false;
+  if (holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export class FileLedger implements SentLedger {
   constructor(
     readonly dir: string,
@@ -57,12 +69,14 @@ export class FileLedger implements SentLedger {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       let age = Infinity;
+      let holder: { host?: string; pid?: number } = {};
       try {
         age = this.now() - statSync(f).mtimeMs;
+        holder = JSON.parse(readFileSync(f, 'utf8')) as { host?: string; pid?: number };
       } catch {
         return this.claim(key); // released meanwhile
       }
-      if (age < CLAIM_STALE_MS) return false;
+      if (age < CLAIM_STALE_MS && !holderIsDead(holder)) return false;
       writeFileSync(f, JSON.stringify({ host: os.hostname(), pid: process.pid, at: this.now(), tookOver: true }));
       return true;
     }

@@ -30,10 +30,10 @@ export function smtpTransport(url: string, auth?: { user?: string; password?: st
     secure: u.protocol === 'smtps:',
     auth: auth?.user ? { user: auth.user, pass: auth.password } : undefined,
     pool: true,
-    maxConnections: 4,
+    maxConnections: Number(process.env.SMTP_MAX_CONNECTIONS ?? 4),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    socketTimeout: 20_000,
     // A local sink on loopback speaks plain SMTP; a real server must offer TLS.
     ignoreTLS: u.hostname === '127.0.0.1' || u.hostname === 'localhost',
   }) as unknown as MailTransport;

@@ -86,7 +86,8 @@ export interface CycleResult {
 }
 
 const { sendMail } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
+  // Sending one message takes well under a second; a dead worker's attempt is retried after this.
+  startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '10 seconds',
     backoffCoefficient: 2,
@@ -202,6 +203,12 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
     ]);
   };
 
+  const recordFailure = (intent: MailIntent, error: string) => {
+    const key = mailKey(state.workflowId, intent);
+    state.failures.push({ key, at: planNow(), error });
+    if (intent.kind !== 'deliveryFailure') state.pendingFailureNotices.push({ key, error });
+  };
+
   /** Send every intent; a permanently rejected message is recorded and the leader told, never retried. */
   const deliver = async (intents: MailIntent[]) => {
     await Promise.all(
@@ -209,12 +216,11 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
         const attachments = intent.kind === 'appraisal' && intent.officeId === 'group' ? (state.appraisal?.reportFiles ?? []).map((p) => ({ filename: p.split('/').pop() as string, path: p })) : [];
         const message = composeMail(plan, state, intent, attachments);
         try {
-          await sendMail(message);
+          const sent = await sendMail(message);
+          if (sent.rejected.length) recordFailure(intent, `the mail server refused ${sent.rejected.join(', ')}`);
         } catch (err) {
           if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
-            const key = mailKey(state.workflowId, intent);
-            state.failures.push({ key, at: planNow(), error: err.cause.message });
-            if (intent.kind !== 'deliveryFailure') state.pendingFailureNotices.push({ key, error: err.cause.message });
+            recordFailure(intent, err.cause.message);
             return;
           }
           throw err;

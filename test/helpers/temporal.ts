@@ -54,7 +54,7 @@ export interface Harness {
 }
 
 let queueSeq = 0;
-export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink): Promise<Harness> {
+export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink, bundle?: WorkflowBundleWithSourceMap): Promise<Harness> {
   const mail = sink ?? (await new MailSink().start());
   const dataDir = tempDir('data');
   const taskQueue = `test-${process.pid}-${++queueSeq}`;
@@ -67,7 +67,7 @@ export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink
     mailFrom: 'assessment-group@test.local',
     ledgerDir: path.join(dataDir, 'ledger'),
     reportsDir: path.join(dataDir, 'reports'),
-    workflowBundle: await workflowBundle(),
+    workflowBundle: bundle ?? (await workflowBundle()),
   });
   const running = worker.run();
   return {

@@ -1,0 +1,28 @@
+/**
+ * Saved histories (committed under test/histories/, recorded on purpose by
+ * `npm run histories:regenerate`) replay without error against the current
+ * workflow code: a deploy never breaks a running year-long cycle.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { quietRuntime, workflowBundle } from '../helpers/temporal';
+
+const root = path.join(__dirname, '..', 'histories');
+const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+test('the saved histories are there (a full year and a cycle stopped mid-year, per recorded code version)', () => {
+  expect(files.filter((f) => f.includes('full-year')).length).toBeGreaterThanOrEqual(12);
+  expect(files.filter((f) => f.includes('mid-year')).length).toBeGreaterThanOrEqual(3);
+});
+
+test.each(files)('%s replays on the current code', async (file) => {
+  quietRuntime();
+  const saved = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as { workflowId: string; history: unknown };
+  const history = temporal.api.history.v1.History.fromObject(saved.history as Record<string, unknown>);
+  expect(history.events?.length).toBeGreaterThan(0);
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, saved.workflowId);
+});
