@@ -4,7 +4,7 @@
  * second worker never mails an office twice for the same thing.
  */
 import * as path from 'node:path';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
 import type { MailMessage } from '../domain/mail';
 import type { SentLedger } from './ledger';
 
@@ -47,8 +47,46 @@ function logContext() {
   }
 }
 
+/** One message's outcome in a batch: delivered, delivered before, or refused for good. */
+export interface BatchItemResult {
+  key: string;
+  status: 'sent' | 'already-sent' | 'refused';
+  rejected: string[];
+  error?: string;
+}
+
+function inActivity(): boolean {
+  try {
+    activityInfo();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createMailActivities(deps: MailDeps) {
-  return {
+  const acts = {
+    /**
+     * Deliver a batch (one event's mail: a dispatch, a round of chasing) in one
+     * activity. Each message is still idempotent on its own key: a retry after
+     * an outage sends only what the ledger does not have. A permanent refusal
+     * of one message is reported in its result, not thrown, so the rest go out.
+     */
+    async sendMails(messages: MailMessage[]): Promise<BatchItemResult[]> {
+      const results: BatchItemResult[] = [];
+      for (const msg of messages) {
+        if (inActivity()) Context.current().heartbeat(msg.key);
+        try {
+          const r = await acts.sendMail(msg);
+          results.push({ key: msg.key, status: r.status, rejected: r.rejected });
+        } catch (e) {
+          if (e instanceof ApplicationFailure && e.nonRetryable) results.push({ key: msg.key, status: 'refused', rejected: msg.to, error: e.message });
+          else throw e; // an outage: the whole batch is retried, and the ledger skips what went out
+        }
+      }
+      return results;
+    },
+
     async sendMail(msg: MailMessage): Promise<SendResult> {
       if (!msg.to.length) throw ApplicationFailure.nonRetryable(`message ${msg.key} has no recipient`, 'InvalidMessage');
       const done = deps.ledger.sent(msg.key);
@@ -92,4 +130,5 @@ export function createMailActivities(deps: MailDeps) {
       return { status: 'sent', messageId: msg.messageId, accepted, rejected };
     },
   };
+  return acts;
 }

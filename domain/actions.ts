@@ -27,12 +27,15 @@ export const actorSchema = z
   .strict();
 export type Actor = z.infer<typeof actorSchema>;
 
+/** C0 and C1 control characters other than tab and newline, and bidirectional overrides. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
 const text = (max: number, what: string) =>
   z
     .string()
     .max(max, `${what} is longer than ${max} characters: shorten it or attach the full text as evidence`)
     // Control characters other than tab/newline are never meant; U+FFFD means the text was not valid UTF-8.
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), `${what} contains control characters: remove them`)
+    .refine((s) => !CONTROL.test(s), `${what} contains control characters: remove them`)
     .refine((s) => !s.includes('\uFFFD'), `${what} contains U+FFFD (text that was not valid UTF-8): save it as UTF-8 and send again`);
 
 /** An evidence file kept outside workflow history, by content hash. */
@@ -42,7 +45,8 @@ export const evidenceRefSchema = z
       .string()
       .min(1)
       .max(LIMITS.evidenceNameChars)
-      .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..' && !n.startsWith('.'), 'must be a plain file name without folders, "..", or a leading dot'),
+      .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..' && !n.startsWith('.'), 'must be a plain file name without folders, "..", or a leading dot')
+      .refine((n) => !CONTROL.test(n) && !n.includes('\uFFFD'), 'must not contain control characters or U+FFFD (save the name as UTF-8)'),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
     bytes: z.number().int().min(0).max(LIMITS.evidenceBytes, `evidence larger than ${LIMITS.evidenceBytes / 1024 / 1024} MiB is refused`),
   })

@@ -389,6 +389,8 @@ export function advance(plan: Plan, state: CycleState, now: number): MailIntent[
 export function nextWakeAt(plan: Plan, state: CycleState): number | undefined {
   const cal = calendarOf(plan);
   const times: number[] = [];
+  // A delivery failure to report, or a notice to send, is due at once.
+  if (state.pendingFailureNotices.length || Object.values(state.periods).some((p) => Object.values(p.offices).some((o) => o.notices.length))) return 0;
   if (state.phase === 'running' && state.nextMonth <= 12) times.push(monthTimetable(plan, state.nextMonth, cal).dispatchAt);
   for (const p of Object.values(state.periods)) {
     if (isChased(state, p)) {

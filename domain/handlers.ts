@@ -62,6 +62,10 @@ function officeOrReject(plan: Plan, officeId: string) {
 
 function periodOrReject(plan: Plan, state: CycleState, period: string): PeriodState {
   const parsed = parsePeriod(period);
+  const quarterEnd = /^(\d{4})-(03|06|09|12)$/.exec(period);
+  if (quarterEnd) {
+    throw new Rejection('PERIOD_NOT_OPEN', `${period} is a quarter-end month: its report is the quarterly one, written ${quarterEnd[1]}-Q${Number(quarterEnd[2]) / 3}`);
+  }
   if (!parsed || parsed.year !== plan.year) {
     throw new Rejection('PERIOD_NOT_OPEN', `period "${period}" is not in the plan year ${plan.year}: use YYYY-MM for a month, YYYY-Qn for a quarter-end month, YYYY-final at year-end`);
   }

@@ -43,18 +43,21 @@ export function buildReport(plan: Plan, state: CycleState, generatedAt: number):
   };
 }
 
+/** Markdown is often rendered as HTML: escape markup as well as the table syntax. */
 function mdCell(s: string | number | null): string {
-  return String(s ?? '—').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return escapeHtml(String(s ?? '—'))
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 export function renderMarkdown(r: AppraisalReport): string {
   const a = r.appraisal;
   const lines = [
-    `# ${r.unit.zh} ${r.year} 年度绩效考评 / ${r.unit.en}: ${r.year} appraisal`,
+    `# ${mdCell(r.unit.zh)} ${r.year} 年度绩效考评 / ${mdCell(r.unit.en)}: ${r.year} appraisal`,
     '',
     `- Total 总分: **${a.total} / ${a.maxPoints}**`,
-    `- Grade 等次: **${a.gradeName}**`,
-    `- Eligible for excellence 评先评优: **${a.eligibleForExcellence ? 'yes' : 'no'}** (${a.consequence})`,
+    `- Grade 等次: **${mdCell(a.gradeName)}**`,
+    `- Eligible for excellence 评先评优: **${a.eligibleForExcellence ? 'yes' : 'no'}** (${mdCell(a.consequence)})`,
     `- Plan version: ${r.planVersion}; generated ${r.generatedAt}; reproducible from recorded inputs: ${r.reproducible ? 'yes' : 'NO'}`,
     '',
     '## Categories',
@@ -105,7 +108,7 @@ export function renderHtml(r: AppraisalReport): string {
 function csvCell(v: string | number | null): string {
   const s = String(v ?? '');
   // Quote always; neutralise spreadsheet formulas in user text.
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(s) ? `'${s}` : s;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 

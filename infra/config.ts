@@ -94,13 +94,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/** scheme://host:port only: whatever credentials a URL carries (even with a raw "@" in them) are dropped. */
+export function redactUrl(url: string): string {
+  const m = /^([a-z]+:\/\/)(?:.*@)?([^@/]*)(\/.*)?$/i.exec(url);
+  return m ? `${m[1]}${url.includes('@') ? '***@' : ''}${m[2]}` : '(unparseable URL)';
+}
+
 /** A printable summary with every secret redacted. */
 export function describeConfig(c: AppConfig): Record<string, string> {
   const tls = c.temporal.connectionOptions.tls;
   return {
     temporal: `${c.temporal.address} namespace=${c.temporal.namespace} tls=${tls ? 'on' : 'off'} apiKey=${c.temporal.connectionOptions.apiKey ? '(set)' : '(none)'}`,
     taskQueue: c.taskQueue,
-    smtp: c.smtp.url ? `${c.smtp.url.replace(/\/\/[^@/]*@/, '//***@')} user=${c.smtp.user ?? '(none)'} password=${c.smtp.password ? '(set)' : '(none)'}` : '(local sink)',
+    smtp: c.smtp.url ? `${redactUrl(c.smtp.url)} user=${c.smtp.user ?? '(none)'} password=${c.smtp.password ? '(set)' : '(none)'}` : '(local sink)',
     mailFrom: c.mailFrom,
     dataDir: c.dataDir,
   };

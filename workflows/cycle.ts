@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -94,6 +95,18 @@ const { sendMail } = proxyActivities<ReturnType<typeof createActivities>>({
     maximumInterval: '30 minutes',
     // No attempt limit: an SMTP outage is waited out; a rejected address is not retried.
     nonRetryableErrorTypes: ['MailRejected', 'InvalidMessage'],
+  },
+});
+
+/** One activity per event's batch of mail (patch "batched-mail-delivery"): fewer events and workflow tasks. */
+const { sendMails } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 minutes',
+    nonRetryableErrorTypes: ['InvalidMessage'],
   },
 });
 
@@ -210,11 +223,23 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   };
 
   /** Send every intent; a permanently rejected message is recorded and the leader told, never retried. */
+  const compose = (intent: MailIntent) => {
+    const attachments = intent.kind === 'appraisal' && intent.officeId === 'group' ? (state.appraisal?.reportFiles ?? []).map((p) => ({ filename: p.split('/').pop() as string, path: p })) : [];
+    return composeMail(plan, state, intent, attachments);
+  };
   const deliver = async (intents: MailIntent[]) => {
+    if (patched('batched-mail-delivery')) {
+      const results = await sendMails(intents.map(compose));
+      results.forEach((r, i) => {
+        if (r.status === 'refused') recordFailure(intents[i], r.error ?? 'refused by the mail server');
+        else if (r.rejected.length) recordFailure(intents[i], `the mail server refused ${r.rejected.join(', ')}`);
+      });
+      return;
+    }
+    // Before the patch: one activity per message (cycles started on the old code replay through here).
     await Promise.all(
       intents.map(async (intent) => {
-        const attachments = intent.kind === 'appraisal' && intent.officeId === 'group' ? (state.appraisal?.reportFiles ?? []).map((p) => ({ filename: p.split('/').pop() as string, path: p })) : [];
-        const message = composeMail(plan, state, intent, attachments);
+        const message = compose(intent);
         try {
           const sent = await sendMail(message);
           if (sent.rejected.length) recordFailure(intent, `the mail server refused ${sent.rejected.join(', ')}`);

@@ -54,10 +54,19 @@ export interface Harness {
 }
 
 let queueSeq = 0;
-export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink, bundle?: WorkflowBundleWithSourceMap): Promise<Harness> {
+export interface HarnessOptions {
+  /** A workflow bundle other than the current code (e.g. the frozen v1). */
+  bundle?: WorkflowBundleWithSourceMap;
+  /** Share a task queue and data folder (sent ledger, reports) with another harness. */
+  taskQueue?: string;
+  dataDir?: string;
+}
+
+export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink, opts: HarnessOptions = {}): Promise<Harness> {
   const mail = sink ?? (await new MailSink().start());
-  const dataDir = tempDir('data');
-  const taskQueue = `test-${process.pid}-${++queueSeq}`;
+  const dataDir = opts.dataDir ?? tempDir('data');
+  const taskQueue = opts.taskQueue ?? `test-${process.pid}-${++queueSeq}`;
+  const bundle = opts.bundle;
   const transport = smtpTransport(mail.url);
   const worker = await createCycleWorker({
     connection: env.nativeConnection,

@@ -38,7 +38,7 @@ async function main() {
   const workflowsPath = code === 'v1' ? path.join(REPO_ROOT, 'test', 'fixtures', 'v1') : path.join(REPO_ROOT, 'workflows');
   const bundle = await bundleWorkflowCode({ workflowsPath: path.join(workflowsPath, 'index.ts'), logger: new DefaultLogger('WARN') });
   const env = await createTimeSkippingEnv();
-  const h = await startHarness(env, undefined, bundle);
+  const h = await startHarness(env, undefined, { bundle });
   const plan = loadPlan(SEED_PLAN_PATH);
   const save = async (name: string, workflowId: string) => {
     const runs = await historyByRun(env.client, workflowId);
