@@ -69,6 +69,8 @@ export const reportSubmissionSchema = z
   })
   .strict();
 export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
+/** What a client sends (defaults not yet applied). */
+export type ReportSubmissionInput = z.input<typeof reportSubmissionSchema>;
 
 /** 审批: the group leader approves or returns a quarterly report. */
 export const reviewDecisionSchema = z
@@ -82,6 +84,7 @@ export const reviewDecisionSchema = z
   .strict()
   .refine((d) => d.decision !== 'return' || d.comment.trim().length > 0, { message: 'a returned report needs a comment saying what to fix', path: ['comment'] });
 export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
+export type ReviewDecisionInput = z.input<typeof reviewDecisionSchema>;
 
 export const closeCheckSchema = z
   .object({
@@ -91,6 +94,7 @@ export const closeCheckSchema = z
   })
   .strict();
 export type CloseCheck = z.infer<typeof closeCheckSchema>;
+export type CloseCheckInput = z.input<typeof closeCheckSchema>;
 
 /** 点评: a comment for the half-year review, for one office or for all. */
 export const reviewCommentSchema = z
@@ -101,6 +105,7 @@ export const reviewCommentSchema = z
   })
   .strict();
 export type ReviewComment = z.infer<typeof reviewCommentSchema>;
+export type ReviewCommentInput = z.input<typeof reviewCommentSchema>;
 
 /** 核实: the leader's verified values (may differ from the reported ones). */
 export const verificationSchema = z
@@ -112,6 +117,7 @@ export const verificationSchema = z
   })
   .strict();
 export type Verification = z.infer<typeof verificationSchema>;
+export type VerificationInput = z.input<typeof verificationSchema>;
 
 /** 启动年底考评: the bureau triggers the year-end appraisal (early, or to finalise it). */
 export const appraisalTriggerSchema = z
@@ -123,6 +129,7 @@ export const appraisalTriggerSchema = z
   })
   .strict();
 export type AppraisalTrigger = z.infer<typeof appraisalTriggerSchema>;
+export type AppraisalTriggerInput = z.input<typeof appraisalTriggerSchema>;
 
 /** Stable error codes for rejected requests: clients show the message, scripts match the code. */
 export type RejectionCode =

@@ -26,6 +26,8 @@ export interface SinkOptions {
   dir?: string;
   /** Recipients the server refuses permanently (550). */
   rejectRecipients?: (address: string) => boolean;
+  /** Called at every MAIL FROM (n counts them), before the message is accepted: tests slow delivery or crash a worker here. */
+  onMailFrom?: (n: number) => Promise<void> | void;
 }
 
 export class MailSink {
@@ -33,8 +35,10 @@ export class MailSink {
   private server?: SMTPServer;
   private waiters: { pred: () => boolean; resolve: () => void }[] = [];
   port = 0;
+  mailFromCount = 0;
 
-  constructor(private readonly options: SinkOptions = {}) {}
+  /** Options may be changed while it runs (tests install onMailFrom hooks). */
+  constructor(readonly options: SinkOptions = {}) {}
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -49,6 +53,13 @@ export class MailSink {
       // A pooled client keeps its connection open; do not wait 30 s for it on stop.
       closeTimeout: 500,
       size: 10 * 1024 * 1024,
+      onMailFrom: (_address, _session, cb) => {
+        this.mailFromCount++;
+        Promise.resolve(this.options.onMailFrom?.(this.mailFromCount)).then(
+          () => cb(),
+          (e: Error) => cb(e),
+        );
+      },
       onRcptTo: (address, _session, cb) => {
         if (this.options.rejectRecipients?.(address.address)) {
           const err = Object.assign(new Error(`mailbox ${address.address} unavailable`), { responseCode: 550 });

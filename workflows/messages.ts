@@ -4,7 +4,7 @@
  * can drift.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AppraisalTrigger, CloseCheck, ReportSubmission, ReviewComment, ReviewDecision, Verification } from '../domain/actions';
+import type { AppraisalTriggerInput, CloseCheckInput, ReportSubmissionInput, ReviewCommentInput, ReviewDecisionInput, VerificationInput } from '../domain/actions';
 import type { AuditEntry, CycleState } from '../domain/cycle';
 import type { SubmitOutcome } from '../domain/handlers';
 import type { Plan } from '../domain/plan';
@@ -18,17 +18,17 @@ export interface SubmitResult {
 }
 
 /** 报送: an office files a monthly, quarterly or final report. */
-export const submitReportUpdate = defineUpdate<SubmitResult, [ReportSubmission]>('submitReport');
+export const submitReportUpdate = defineUpdate<SubmitResult, [ReportSubmissionInput]>('submitReport');
 /** 审批: the group leader approves or returns a quarterly report. */
-export const reviewReportUpdate = defineUpdate<{ status: string; newDeadline?: string }, [ReviewDecision]>('reviewReport');
+export const reviewReportUpdate = defineUpdate<{ status: string; newDeadline?: string }, [ReviewDecisionInput]>('reviewReport');
 /** The group leader closes a quarterly check, recording what is missing. */
-export const closeCheckUpdate = defineUpdate<{ missing: string[] }, [CloseCheck]>('closeCheck');
+export const closeCheckUpdate = defineUpdate<{ missing: string[] }, [CloseCheckInput]>('closeCheck');
 /** A comment for the half-year review. */
-export const commentReviewUpdate = defineUpdate<{ recorded: true }, [ReviewComment]>('commentReview');
+export const commentReviewUpdate = defineUpdate<{ recorded: true }, [ReviewCommentInput]>('commentReview');
 /** 核实: the leader's verified values for the appraisal. */
-export const verifyValuesUpdate = defineUpdate<{ recorded: number }, [Verification]>('verifyValues');
+export const verifyValuesUpdate = defineUpdate<{ recorded: number }, [VerificationInput]>('verifyValues');
 /** The bureau starts the year-end appraisal early, or finalizes it. */
-export const triggerAppraisalUpdate = defineUpdate<{ requested: 'start' | 'finalize' }, [AppraisalTrigger]>('triggerAppraisal');
+export const triggerAppraisalUpdate = defineUpdate<{ requested: 'start' | 'finalize' }, [AppraisalTriggerInput]>('triggerAppraisal');
 
 export const statusQuery = defineQuery<CycleView>('status');
 export const auditQuery = defineQuery<AuditEntry[]>('audit');

@@ -18,7 +18,7 @@ export interface DevHarness {
   sink: MailSink;
   client: Client;
   /** Start an in-process worker (the current code unless a bundle is given); stop it with its `stop`. */
-  startWorker(opts: { taskQueue: string; bundle?: WorkflowBundleWithSourceMap; ledgerDir?: string }): Promise<{ worker: Worker; stop(): Promise<void> }>;
+  startWorker(opts: { taskQueue: string; bundle?: WorkflowBundleWithSourceMap; ledgerDir?: string; identity?: string }): Promise<{ worker: Worker; stop(): Promise<void> }>;
   /** Kill the server as a crash would and start it again on the same SQLite file. */
   restartServer(): Promise<void>;
   stop(): Promise<void>;
@@ -51,6 +51,7 @@ export async function startDevHarness(name: string): Promise<DevHarness> {
         ledgerDir: opts.ledgerDir ?? path.join(dir, 'ledger'),
         reportsDir: path.join(dir, 'reports'),
         workflowBundle: opts.bundle ?? (await workflowBundle()),
+        tuning: opts.identity ? { identity: opts.identity } : undefined,
       });
       const running = worker.run();
       return {

@@ -34,7 +34,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-test('KNOWN BUG: a group member whose mailbox refuses mail does not stop the cycle from finishing; the leader is told', async () => {
+test('a group member whose mailbox refuses mail does not stop the cycle from finishing; the leader is told', async () => {
   const plan = loadPlan(SEED_PLAN_PATH);
   const workflowId = `security-mail-refusal-${Date.now()}`;
   const handle = await env.client.workflow.start<typeof supervisionCycle>('supervisionCycle', {
