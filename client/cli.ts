@@ -163,6 +163,11 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
       throw e;
     }
   };
+  /** The office's current revision for a period, to merge a new submission into. */
+  const previousReport = async (handle: CycleHandle, period: string, officeId: string) => {
+    const s = await handle.query(stateQuery);
+    return s.periods[period]?.offices[officeId]?.report;
+  };
   const update = async <R>(fn: () => Promise<R>): Promise<R> => {
     try {
       return await fn();
@@ -301,17 +306,29 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
     .option('--office <office>', 'the office (default: the one --as belongs to)')
     .option('--narrative <text>', 'narrative (overrides the one in the values file)')
     .option('--evidence <file...>', 'evidence files, stored outside workflow history by SHA-256')
+    .option('--replace', "send exactly this file's values; by default they are merged into your previous revision for the period")
     .addOption(yearOption())
     .option('--json', 'print the outcome as JSON')
-    .action(async (unit: string, opts: { as: string; period: string; values: string; office?: string; narrative?: string; evidence?: string[]; year?: string; json?: boolean }) => {
+    .action(async (unit: string, opts: { as: string; period: string; values: string; office?: string; narrative?: string; evidence?: string[]; replace?: boolean; year?: string; json?: boolean }) => {
       const values = parseValuesFile(opts.values);
       const y = opts.year ?? opts.period.slice(0, 4);
       const { handle, plan } = await handleFor(unit, { year: y });
       const officeId = officeFor(plan, opts.as, opts.office);
       const evidence = (opts.evidence ?? []).map((f) => storeEvidence(f, config().evidenceDir));
+      const previous = opts.replace ? undefined : await previousReport(handle, opts.period, officeId);
+      const merged = { ...(previous?.values ?? {}), ...Object.fromEntries(values.values.map((v) => [v.targetId, v.value])) };
       const r = await update(() =>
         handle.executeUpdate(submitReportUpdate, {
-          args: [{ actor: { personId: opts.as, via: 'cli' }, officeId, period: opts.period, values: values.values.map(({ targetId, value }) => ({ targetId, value })), narrative: opts.narrative ?? values.narrative ?? '', evidence }],
+          args: [
+            {
+              actor: { personId: opts.as, via: 'cli' },
+              officeId,
+              period: opts.period,
+              values: Object.entries(merged).map(([targetId, value]) => ({ targetId, value })),
+              narrative: opts.narrative ?? values.narrative ?? previous?.narrative ?? '',
+              evidence: [...(previous?.evidence ?? []), ...evidence.filter((e) => !previous?.evidence.some((p) => p.sha256 === e.sha256))],
+            },
+          ],
         }),
       );
       print(!!opts.json, r, () => `${officeId} ${opts.period}: ${r.outcome} (revision ${r.revision}${r.late ? ', late' : ''})${evidence.length ? `; evidence ${evidence.map((e) => `${e.name} sha256:${e.sha256.slice(0, 12)}`).join(', ')}` : ''}`);
@@ -386,8 +403,15 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
       const targetId = opts.target ?? (decl.length === 1 ? decl[0].target.id : undefined);
       if (!targetId) throw new CliError(`${officeId} leads ${decl.length} declaration targets: pass --target`, EXIT.input);
       const evidence = (opts.evidence ?? []).map((f) => storeEvidence(f, config().evidenceDir));
+      // The declaration joins the office's final report (it does not replace the values already filed).
+      const period = `${plan.year}-final`;
+      const previous = await previousReport(handle, period, officeId);
+      const values = { ...(previous?.values ?? {}), [targetId]: points };
+      const narrative = [previous?.narrative, opts.narrative].filter(Boolean).join('\n');
       const r = await update(() =>
-        handle.executeUpdate(submitReportUpdate, { args: [{ actor: { personId: opts.as, via: 'cli' }, officeId, period: `${plan.year}-final`, values: [{ targetId, value: points }], narrative: opts.narrative, evidence }] }),
+        handle.executeUpdate(submitReportUpdate, {
+          args: [{ actor: { personId: opts.as, via: 'cli' }, officeId, period, values: Object.entries(values).map(([t, value]) => ({ targetId: t, value })), narrative, evidence: [...(previous?.evidence ?? []), ...evidence] }],
+        }),
       );
       io.out(`declaration of ${points} points for ${targetId}: ${r.outcome} (revision ${r.revision})`);
     });

@@ -43,9 +43,11 @@ export function buildReport(plan: Plan, state: CycleState, generatedAt: number):
   };
 }
 
-/** Markdown is often rendered as HTML: escape markup as well as the table syntax. */
+/** Markdown is often rendered as HTML: neutralise tags as well as the table syntax. */
 function mdCell(s: string | number | null): string {
-  return escapeHtml(String(s ?? '—'))
+  return String(s ?? '—')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
     .replace(/[\r\n]+/g, ' ');
 }

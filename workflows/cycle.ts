@@ -212,7 +212,8 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
       { key: SA.year, value: plan.year },
       { key: SA.phase, value: state.phase },
       { key: SA.late, value: view.lateOffices },
-      ...(next === undefined ? [] : [{ key: SA.next, value: new Date(next - state.clockOffsetMs) }]),
+      // null clears it: a finished cycle has no next event.
+      { key: SA.next, value: next === undefined ? null : new Date(next - state.clockOffsetMs) },
     ]);
   };
 
