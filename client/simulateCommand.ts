@@ -14,7 +14,7 @@ import * as os from 'node:os';
 export async function simulateYear(plan: Plan, scenarioName: string, onMonth?: (m: number, of: number) => void): Promise<SimulationResult> {
   const scenario = loadScenario(scenarioName);
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   } catch {
     // installed already
   }

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { DateTime } from 'luxon';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
 import { PlanError, loadPlan } from './planLoader';
 import { ensureSearchAttributes, startCycle } from './cycles';
 import { ConfigError, describeConfig, loadConfig } from '../infra/config';
@@ -25,6 +25,8 @@ const SINK_PORT = Number(process.env.SMTP_SINK_PORT ?? 2525);
 
 async function main() {
   const t0 = Date.now();
+  // The SDK's own start-up chatter (bundling, state changes) would bury the summary below.
+  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
   const config = loadConfig();
   const planFile = path.resolve(process.env.PLAN_FILE ?? SEED_PLAN_PATH);
   const probe = loadPlan(planFile); // fail fast on a bad plan before starting anything

@@ -1,38 +1,35 @@
 /**
- * The `cycle` command end to end, spawned as a real process against the real
- * dev server: an office submits, the group leader approves and returns, the
- * bureau runs the appraisal, and every refusal is one line with a meaningful
- * exit code that changes nothing.
+ * `npm start` and the `cycle` command end to end, both spawned as real
+ * processes: npm start brings up the dev server, the mail sink and the worker;
+ * an office submits, the group leader approves and returns, the bureau runs the
+ * appraisal; every refusal is one line with a meaningful exit code that changes
+ * nothing; Ctrl-C stops it all and a second npm start finds the same cycles.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadPlan } from '../../client/planLoader';
-import { ensureSearchAttributes } from '../../client/cycles';
 import type { CycleView } from '../../domain/view';
-import { freePort, startDevServer, type DevServer } from '../../infra/devServer';
+import { freePort } from '../../infra/devServer';
 import { REPO_ROOT, SEED_PLAN_PATH } from '../../infra/paths';
-import { requireProvisioned } from '../../infra/provision';
-import { MailSink } from '../../infra/smtpSink';
-import { smtpTransport } from '../../infra/connection';
-import { createCycleWorker } from '../../worker/worker';
 import { stateQuery } from '../../workflows/messages';
 import type { supervisionCycle } from '../../workflows/cycle';
-import { quietRuntime, tempDir, workflowBundle } from '../helpers/temporal';
+import { MailFolder } from '../helpers/mailFolder';
+import { tempDir } from '../helpers/temporal';
 
 const UNIT = 'yiyang-st-bureau';
-let server: DevServer;
-let sink: MailSink;
+let dir: string;
+let dataDir: string;
+let ports: { temporal: number; ui: number; smtp: number };
+let startEnv: NodeJS.ProcessEnv;
+let cliEnv: NodeJS.ProcessEnv;
+let stack: { proc: ChildProcess; out: () => string };
 let connection: Connection;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
-let nativeConnection: NativeConnection;
-let dir: string;
-let cliEnv: NodeJS.ProcessEnv;
-const taskQueue = `cli-${Date.now()}`;
+let mail: MailFolder;
+const taskQueue = 'supervision-cycle';
 
 function cycle(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -48,38 +45,75 @@ function file(name: string, content: unknown): string {
   return p;
 }
 
-beforeAll(async () => {
-  quietRuntime();
-  dir = tempDir('cli');
-  const port = await freePort();
-  server = await startDevServer({ dbFile: path.join(dir, 'temporal.sqlite'), port, server: requireProvisioned('dev'), logFile: path.join(dir, 'server.log') });
-  sink = await new MailSink().start();
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
-  expect(await ensureSearchAttributes(client, 'default')).toBe(true);
-  nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await createCycleWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    transport: smtpTransport(sink.url),
-    mailFrom: 'group@test.local',
-    ledgerDir: path.join(dir, 'ledger'),
-    reportsDir: path.join(dir, 'reports'),
-    workflowBundle: await workflowBundle(),
+/** `npm start`'s program, as `npm start` runs it after its set-up. */
+async function npmStart(): Promise<{ proc: ChildProcess; out: () => string }> {
+  let out = '';
+  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'client', 'start.js')], { env: startEnv, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const deadline = Date.now() + 90_000;
+  while (!out.includes('Supervision cycle engine is running')) {
+    if (proc.exitCode !== null) throw new Error(`npm start exited with ${proc.exitCode}:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { proc, out: () => out };
+}
+
+async function ctrlC(p: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
+  p.kill('SIGINT');
+  return exited;
+}
+
+function httpStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', () => resolve(0));
   });
-  running = worker.run();
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  cliEnv = { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: path.join(dir, 'data'), EVIDENCE_DIR: path.join(dir, 'evidence') };
+}
+
+beforeAll(async () => {
+  dir = tempDir('cli');
+  dataDir = path.join(dir, 'data');
+  ports = { temporal: await freePort(), ui: await freePort(), smtp: await freePort() };
+  // npm start runs its own cycle for a unit of its own (so the test's cycle below has the seed unit to itself).
+  const own = readFileSync(SEED_PLAN_PATH, 'utf8').replace('id: yiyang-st-bureau', 'id: npm-start-unit');
+  startEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DEV_SERVER_PORT: String(ports.temporal),
+    DEV_SERVER_UI_PORT: String(ports.ui),
+    SMTP_SINK_PORT: String(ports.smtp),
+    PLAN_FILE: file('npm-start-plan.yaml', own),
+    PLAN_YEAR: '2026',
+    TEMPORAL_ADDRESS: '',
+    SMTP_URL: '',
+  };
+  for (const k of ['TEMPORAL_ADDRESS', 'SMTP_URL']) delete startEnv[k];
+  stack = await npmStart();
+  connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  client = new Client({ connection });
+  mail = new MailFolder(path.join(dataDir, 'mail'));
+  cliEnv = { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default', DATA_DIR: dataDir };
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
   await connection?.close();
-  await sink?.stop();
-  await server?.stop();
+  if (stack && stack.proc.exitCode === null) await ctrlC(stack.proc);
+});
+
+test('npm start says what runs where; the Web UI answers on loopback', async () => {
+  const out = stack.out();
+  expect(out).toContain('Temporal:  the local Temporal dev server (pypi route');
+  expect(out).toContain(`Web UI:    http://127.0.0.1:${ports.ui}`);
+  expect(out).toContain(`mail lands in ${path.join(dataDir, 'mail')}`);
+  expect(out).toContain('cycle-npm-start-unit-2026');
+  expect(out).toMatch(/plan year 2026: started/);
+  expect(await httpStatus(`http://127.0.0.1:${ports.ui}/`)).toBe(200);
+  expect(existsSync(path.join(dataDir, 'temporal', 'dev-server.sqlite'))).toBe(true);
 });
 
 test('a day in the life, from the keyboard', async () => {
@@ -95,12 +129,13 @@ test('a day in the life, from the keyboard', async () => {
     taskQueue,
     workflowId: `cycle-${UNIT}-2026`,
     args: [{ plan, options: { simulatedStart: new Date(Date.UTC(2026, 11, 31, 0, 59, 57)).toISOString(), searchAttributes: true } }],
+    // served by npm start's worker
   });
   const again = await cycle('start', SEED_PLAN_PATH, '--year', '2026');
   expect(again).toMatchObject({ code: 0 });
   expect(again.out).toContain('already running; nothing changed');
 
-  await sink.waitFor((ms) => ms.filter((m) => m.header('x-cycle-kind') === 'dispatch').length >= 4, 30_000, 'the December dispatch');
+  await mail.waitFor((ms) => ms.filter((m) => m.header('x-cycle-id') === `cycle-${UNIT}-2026` && m.header('x-cycle-kind') === 'dispatch').length >= 4, 30_000, 'the December dispatch');
 
   const st = await cycle('status', UNIT, '--year', '2026', '--json');
   expect(st.code).toBe(0);
@@ -119,7 +154,7 @@ test('a day in the life, from the keyboard', async () => {
   const s1 = await handle.query(stateQuery);
   const ref = s1.periods['2026-Q4'].offices['hi-tech-office'].report!.evidence[0];
   expect(ref.name).toBe('证明材料.txt');
-  expect(existsSync(path.join(dir, 'evidence', ref.sha256.slice(0, 2), ref.sha256))).toBe(true);
+  expect(existsSync(path.join(dataDir, 'evidence', ref.sha256.slice(0, 2), ref.sha256))).toBe(true);
   // The same report again is idempotent.
   const dup = await cycle('submit', UNIT, '--as', 'hto-contact', '--period', '2026-Q4', '--values', values, '--evidence', evidence, '--json');
   expect(JSON.parse(dup.out)).toMatchObject({ outcome: 'unchanged', revision: 1 });
@@ -141,13 +176,13 @@ test('a day in the life, from the keyboard', async () => {
   const ret = await cycle('return', UNIT, '--as', 'yang-yaowu', '--office', 'planning', '--quarter', '4', '--comment', '请补充佐证材料', '--year', '2026');
   expect(ret.code).toBe(0);
   expect(ret.out).toMatch(/returned, due again 2027-01-\d\d 18:00/);
-  await sink.waitFor((ms) => ms.some((m) => m.header('x-cycle-kind') === 'returned'), 30_000, 'the returned notice');
+  await mail.waitFor((ms) => ms.some((m) => m.header('x-cycle-kind') === 'returned'), 30_000, 'the returned notice');
 
   // The leader closes the check with the missing reports recorded: the year-end appraisal starts.
   const close = await cycle('close-check', UNIT, '--as', 'yang-yaowu', '--quarter', '2026-Q4', '--year', '2026');
   expect(close.code).toBe(0);
   expect(close.out).toContain('missing: rural-social, planning, achievements');
-  await sink.waitFor((ms) => ms.filter((m) => m.header('x-cycle-kind') === 'finalRequest').length >= 3, 30_000, 'final-value requests');
+  await mail.waitFor((ms) => ms.filter((m) => m.header('x-cycle-kind') === 'finalRequest').length >= 3, 30_000, 'final-value requests');
 
   // The year-end declaration and final values; the leader verifies; the bureau runs the appraisal.
   expect((await cycle('declare', UNIT, '--as', 'pln-contact', '--points', '70', '--narrative', '省级科技进步奖', '--year', '2026')).code).toBe(0);
@@ -184,7 +219,15 @@ test('a day in the life, from the keyboard', async () => {
     if (listed.some((r) => r.phase === 'appraised')) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  expect(listed).toEqual([expect.objectContaining({ workflowId: `cycle-${UNIT}-2026`, phase: 'appraised' })]);
+  expect(listed).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ workflowId: `cycle-${UNIT}-2026`, phase: 'appraised' }),
+      expect.objectContaining({ workflowId: 'cycle-npm-start-unit-2026', phase: 'running' }),
+    ]),
+  );
+  // The report files and the mail are where npm start said.
+  expect(readFileSync(path.join(dataDir, 'reports', `cycle-${UNIT}-2026`, 'appraisal.md'), 'utf8')).toContain('Audit log');
+  await mail.waitFor((ms) => ms.filter((m) => m.header('x-cycle-kind') === 'appraisal').length === 5, 30_000, 'the appraisal mail');
 });
 
 test('refusals are one line, non-zero, and change nothing', async () => {
@@ -204,4 +247,18 @@ test('refusals are one line, non-zero, and change nothing', async () => {
     expect(r.err).toMatch(c.says);
     if (c.code !== 1 || !c.args.includes('validate')) expect(r.err.trim().split('\n').length).toBeLessThanOrEqual(2);
   }
+});
+
+test('Ctrl-C stops everything cleanly; a second npm start continues the same cycles from the same SQLite file', async () => {
+  await connection.close();
+  const code = await ctrlC(stack.proc);
+  expect(code).toBe(0);
+  expect(stack.out()).toContain('stopped. `npm start` again continues the same cycles.');
+  expect(await httpStatus(`http://127.0.0.1:${ports.ui}/`)).toBe(0);
+  stack = await npmStart();
+  expect(stack.out()).toMatch(/cycle-npm-start-unit-2026 .*plan year 2026: already-running/);
+  connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  client = new Client({ connection });
+  expect((await client.workflow.getHandle('cycle-npm-start-unit-2026').describe()).status.name).toBe('RUNNING');
+  expect((await client.workflow.getHandle(`cycle-${UNIT}-2026`).describe()).status.name).toBe('COMPLETED');
 });
