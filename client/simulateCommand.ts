@@ -2,11 +2,10 @@
 import * as path from 'node:path';
 import type { Plan } from '../domain/plan';
 import { smtpTransport } from '../infra/connection';
-import { requireProvisioned } from '../infra/provision';
+import { createTimeSkippingEnvironment } from '../infra/testServer';
 import { MailSink } from '../infra/smtpSink';
 import { createCycleWorker } from '../worker/worker';
 import { historyByRun, loadScenario, mailLog, runSimulation, type SimulationResult } from './simulate';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
@@ -18,8 +17,7 @@ export async function simulateYear(plan: Plan, scenarioName: string, onMonth?: (
   } catch {
     // installed already
   }
-  const server = requireProvisioned('test');
-  const env = await TestWorkflowEnvironment.createTimeSkipping(server.route === 'sdk' ? {} : { server: { executable: { type: 'existing-path', path: server.path as string } } });
+  const env = await createTimeSkippingEnvironment();
   const sink = await new MailSink().start();
   const transport = smtpTransport(sink.url);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cycle-simulate-'));

@@ -5,9 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
-import { requireProvisioned } from '../../infra/provision';
+import { createTimeSkippingEnvironment } from '../../infra/testServer';
 import { MailSink } from '../../infra/smtpSink';
 import { smtpTransport } from '../../infra/connection';
 import { createCycleWorker, WORKFLOWS_PATH } from '../../worker/worker';
@@ -27,10 +27,7 @@ export function quietRuntime() {
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const server = requireProvisioned('test');
-  return TestWorkflowEnvironment.createTimeSkipping(
-    server.route === 'sdk' ? {} : { server: { executable: { type: 'existing-path', path: server.path as string } } },
-  );
+  return createTimeSkippingEnvironment();
 }
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
