@@ -1,15 +1,28 @@
 /** Connections to Temporal and to the mail server, from the parsed configuration. */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import * as nodemailer from 'nodemailer';
 import type { AppConfig } from './config';
 import type { MailTransport } from '../activities';
 
+type Tls = NonNullable<AppConfig['temporal']['connectionOptions']['tls']>;
+const toBuffer = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b));
+
+/** The same TLS settings for the client connection (grpc-js takes Buffers, the environment configuration gives Uint8Arrays). */
+export function clientTlsOptions(tls: Tls | null | undefined): ConnectionOptions['tls'] {
+  if (!tls || typeof tls === 'boolean') return tls ?? undefined;
+  return {
+    ...tls,
+    serverRootCACertificate: toBuffer(tls.serverRootCACertificate),
+    clientCertPair: tls.clientCertPair && { crt: Buffer.from(tls.clientCertPair.crt), key: Buffer.from(tls.clientCertPair.key) },
+  };
+}
+
 export async function connectClient(config: AppConfig): Promise<Client> {
   const o = config.temporal.connectionOptions;
   const connection = await Connection.connect({
     address: config.temporal.address,
-    tls: o.tls,
+    tls: clientTlsOptions(o.tls),
     apiKey: typeof o.apiKey === 'string' ? o.apiKey : undefined,
     metadata: o.metadata,
     connectTimeout: 5_000,
