@@ -231,7 +231,11 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
       const sa = await ensureSearchAttributes(c, cfg.temporal.namespace);
       const r = await startCycle(c, plan, { taskQueue: cfg.taskQueue, searchAttributes: sa });
       print(!!opts.json, r, () =>
-        r.status === 'started' ? `started ${r.workflowId} (plan ${plan.planVersion}, ${plan.year})` : `${r.workflowId} is ${r.status === 'already-running' ? 'already running' : 'already finished'}; nothing changed`,
+        r.status === 'started'
+          ? `started ${r.workflowId} (plan ${plan.planVersion}, ${plan.year})`
+          : `${r.workflowId} is ${r.status === 'already-running' ? 'already running' : 'already finished'}; nothing changed${
+              r.runningPlanVersion ? ` (it runs plan version ${r.runningPlanVersion}, not ${plan.planVersion}: a signed plan does not change under a running cycle)` : ''
+            }`,
       );
     });
 

@@ -37,6 +37,8 @@ export interface StartOutcome {
   workflowId: string;
   runId?: string;
   status: 'started' | 'already-running' | 'already-finished';
+  /** The plan version the existing cycle runs, when it differs from the one offered. */
+  runningPlanVersion?: string;
 }
 
 /** Start the cycle for a plan's unit and year; starting it again changes nothing. */
@@ -45,8 +47,9 @@ export async function startCycle(client: Client, plan: Plan, opts: { taskQueue: 
   const handle = client.workflow.getHandle(workflowId);
   try {
     const d = await handle.describe();
-    if (d.status.name === 'RUNNING') return { workflowId, runId: d.runId, status: 'already-running' };
-    return { workflowId, runId: d.runId, status: 'already-finished' };
+    const running = (d.memo?.planVersion as string | undefined) ?? undefined;
+    const runningPlanVersion = running !== undefined && running !== plan.planVersion ? running : undefined;
+    return { workflowId, runId: d.runId, status: d.status.name === 'RUNNING' ? 'already-running' : 'already-finished', runningPlanVersion };
   } catch {
     // not found: start it
   }

@@ -45,7 +45,7 @@ import {
   checkVerification,
 } from '../domain/handlers';
 import { composeMail, mailKey } from '../domain/mail';
-import type { Plan } from '../domain/plan';
+import { checkPlanRules, formatPath, planSchema, type Plan } from '../domain/plan';
 import type { Appraisal } from '../domain/scoring';
 import { cycleView } from '../domain/view';
 import {
@@ -142,6 +142,14 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
     ...input.options,
   };
   const info = workflowInfo();
+  if (!input.state) {
+    // A plan that did not come through the plan loader is checked here too: a bad one fails the start, clearly.
+    const parsed = planSchema.safeParse(plan);
+    const issues = parsed.success ? checkPlanRules(parsed.data) : parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
+    if (issues.length) {
+      throw ApplicationFailure.create({ type: 'InvalidPlan', nonRetryable: true, message: `the plan is invalid: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}` });
+    }
+  }
   const state: CycleState =
     input.state ??
     (() => {

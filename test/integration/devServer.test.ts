@@ -48,6 +48,10 @@ test('a cycle on the real dev server: started once, visible, and still running a
       const b = await startCycle(client, plan, { taskQueue, searchAttributes: true });
       expect(a.status).toBe('started');
       expect(b).toMatchObject({ workflowId: a.workflowId, status: 'already-running' });
+      expect(b.runningPlanVersion).toBeUndefined();
+      // A changed plan is a new version; it does not replace the one a running cycle signed up to.
+      const changed = await startCycle(client, { ...plan, planVersion: '2026.2' }, { taskQueue, searchAttributes: true });
+      expect(changed).toMatchObject({ status: 'already-running', runningPlanVersion: plan.planVersion });
       const status = await client.workflow.getHandle(a.workflowId).query(statusQuery);
       expect(status).toMatchObject({ unit: { id: 'yiyang-st-bureau' }, year, phase: 'running' });
       return a;

@@ -227,3 +227,16 @@ test('continue-as-new forced by a low history limit keeps the state intact', asy
   expect(runs.length).toBeGreaterThan(4);
   expect(r.result.appraisal.total).toBe(680);
 });
+
+test('a plan that did not come through the loader is checked by the workflow: a bad one fails the start with every problem named', async () => {
+  const bad = { ...plan, totalPoints: 700, offices: plan.offices.map((o, i) => (i === 0 ? { ...o, id: 'nobody-office' } : o)) };
+  const handle = await env.client.workflow.start('supervisionCycle', { taskQueue: h.taskQueue, workflowId: `bad-plan-${Date.now()}`, args: [{ plan: bad }] });
+  const failure = await handle.result().then(
+    () => undefined,
+    (e: { cause?: { type?: string; message?: string } }) => e.cause,
+  );
+  expect(failure?.type).toBe('InvalidPlan');
+  expect(failure?.message).toContain('totalPoints: totalPoints is 700 but the categories add up to 680');
+  expect(failure?.message).toContain('unknown office "hi-tech-office"');
+  expect(mailLog(h.sink.messages, handle.workflowId)).toEqual([]);
+});
