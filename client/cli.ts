@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { LIMITS, type EvidenceRef } from '../domain/actions';
-import { allTargets, formatPath, round2, type Plan } from '../domain/plan';
+import { allTargets, round2, type Plan } from '../domain/plan';
 import { buildReport, renderCsv, renderHtml, renderMarkdown } from '../domain/report';
 import { cycleWorkflowId, parseCycleWorkflowId } from '../domain/names';
 import type { CycleView } from '../domain/view';
@@ -523,4 +523,3 @@ export async function runCli(argv: string[], io: Io = { out: (s) => process.stdo
   }
 }
 
-export { formatPath };

@@ -8,14 +8,12 @@
  * continue-as-new.
  */
 import {
-  addWorkingDays,
   appraisalTimetable,
   calendarOf,
   chasingTimes,
   finalPeriod,
   halfYearReviewLatestAt,
   monthTimetable,
-  parsePeriod,
   type PeriodKind,
   type WorkCalendar,
 } from './calendar';
@@ -423,4 +421,3 @@ export function resubmitTimes(plan: Plan, now: number) {
   return chasingTimes(plan, cal, epochToLocalDate(now, plan.timeZone), plan.cadence.quarterlyCheck.resubmitWorkingDays);
 }
 
-export { addWorkingDays, parsePeriod };

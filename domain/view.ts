@@ -2,8 +2,7 @@
  * What anyone can see at any moment: what each office owes and by when, what
  * is late, the approvals pending, the running and projected score.
  */
-import { finalPeriod } from './calendar';
-import { isFinished, nextWakeAt, type CycleState, type MailKind, type OfficeStatus } from './cycle';
+import { isFinished, nextWakeAt, type CycleState, type OfficeStatus } from './cycle';
 import { allTargets, round2, type Plan } from './plan';
 import { proRataShare, scorePlan, type Appraisal, type RecordedValue } from './scoring';
 import { formatLocal, localYearMonth } from './time';
@@ -144,9 +143,3 @@ export function cycleView(plan: Plan, state: CycleState, now: number): CycleView
 export function halfYearStanding(plan: Plan, state: CycleState): Appraisal {
   return scorePlan(plan, runningValues(state), { proRataUntilMonth: 6 });
 }
-
-export function finalPeriodOf(plan: Plan): string {
-  return finalPeriod(plan.year);
-}
-
-export type { MailKind };

@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -291,6 +292,11 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
     else {
       const ms = wake - planNow();
       if (ms > 0) await condition(() => dirty, ms);
+      else if (!intents.length) {
+        // Something is due that advance() did not take: never spin; look again in a minute.
+        log.warn('cycle: an event is due but produced nothing; retrying in a minute', { wake, now: planNow() });
+        await condition(() => dirty, 60_000);
+      }
     }
   }
   publishSearchAttributes();
