@@ -1,0 +1,32 @@
+/** Activities of the baseline workflows: a no-op, and one e-mail through the product's SMTP transport. */
+import type { MailTransport } from '../activities';
+
+export interface BaselineMailInput {
+  key: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function createBaselineActivities(deps: { transport?: MailTransport; from?: string } = {}) {
+  return {
+    async noop(): Promise<void> {
+      // nothing: the baseline measures the cost of the activity round trip itself
+    },
+    async sendOneMail(m: BaselineMailInput): Promise<string> {
+      if (!deps.transport) throw new Error('sendOneMail needs a transport');
+      const info = await deps.transport.sendMail({
+        from: deps.from ?? 'baseline@bench.local',
+        to: m.to,
+        cc: m.cc,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        headers: { 'X-Bench-Key': m.key },
+      });
+      return String(info.messageId ?? '');
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Baseline workflows for the benchmarks: the same side effects as the
+ * supervision cycle (timers, activities, continue-as-new, e-mails) with no
+ * domain logic at all. Bundled on their own (bench/main.ts bundles this file),
+ * so they share nothing with the product bundle.
+ */
+import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
+import type { createBaselineActivities } from './baselineActivities';
+
+/** One step of a derived script: a timer of this many ms, or this many activities scheduled together. */
+export type BaselineStep = { sleepMs: number } | { acts: number };
+
+export interface BaselineYearInput {
+  /** One step list per continue-as-new run of the real plan-year, derived from its history. */
+  runs: BaselineStep[][];
+  run?: number;
+}
+
+const { noop } = proxyActivities<ReturnType<typeof createBaselineActivities>>({ startToCloseTimeout: '30 seconds' });
+
+const { sendOneMail } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
+/**
+ * Sleeps through the same sequence of wake-ups as a real plan-year, calls a
+ * no-op activity as many times (in the same groups), and continues-as-new at
+ * the same points.
+ */
+export async function baselineYear(input: BaselineYearInput): Promise<number> {
+  const run = input.run ?? 0;
+  for (const step of input.runs[run] ?? []) {
+    if ('sleepMs' in step) await sleep(Math.max(1, step.sleepMs));
+    else await Promise.all(Array.from({ length: step.acts }, () => noop()));
+  }
+  if (run + 1 < input.runs.length) await continueAsNew<typeof baselineYear>({ runs: input.runs, run: run + 1 });
+  return run + 1;
+}
+
+export interface BaselineMail {
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sleep until the common instant, then send each e-mail with its own activity. */
+export async function mailBaseline(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
+  if (input.delayMs > 0) await sleep(input.delayMs);
+  await Promise.all(input.mails.map((m, i) => sendOneMail({ ...m, key: `${input.tag}/${i}` })));
+  return input.mails.length;
+}

@@ -1,0 +1,79 @@
+/**
+ * A worker in its own process for the dispatch benchmark, so its memory and
+ * CPU can be read from /proc and profiled with --cpu-prof. Mode "cycle" is
+ * the product worker (createCycleWorker, exactly what worker/main.ts builds)
+ * plus optional WorkerOptions tuning; mode "baseline" runs the baseline
+ * workflows. Configured by the BENCH_WORKER_CONFIG environment variable (JSON);
+ * prints BENCH_WORKER_READY <ms> once polling; stops on SIGINT/SIGTERM.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { smtpTransport } from '../infra/connection';
+import { createCycleWorker } from '../worker/worker';
+import { createBaselineActivities } from './baselineActivities';
+import { forceNoDelay } from './noDelay';
+
+export interface WorkerChildConfig {
+  mode: 'cycle' | 'baseline';
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  smtpUrl: string;
+  ledgerDir: string;
+  reportsDir: string;
+  /** A pre-built bundle file; absent: the cycle worker bundles the sources at start, as the product does. */
+  bundlePath?: string;
+  tuning?: Partial<WorkerOptions>;
+  /**
+   * Experiment only: TCP_NODELAY on every socket this process opens (nodemailer's SMTP connections;
+   * the Temporal connection is native and unaffected), to measure what Nagle's algorithm costs.
+   */
+  smtpNoDelay?: boolean;
+}
+
+async function main() {
+  const t0 = performance.now();
+  const cfg = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '{}') as WorkerChildConfig;
+  if (cfg.smtpNoDelay) forceNoDelay();
+  const connection = await NativeConnection.connect({ address: cfg.address });
+  const transport = smtpTransport(cfg.smtpUrl);
+  let worker: Worker;
+  if (cfg.mode === 'cycle') {
+    worker = await createCycleWorker({
+      connection,
+      namespace: cfg.namespace,
+      taskQueue: cfg.taskQueue,
+      transport,
+      mailFrom: '"绩效考核小组 Assessment Group" <assessment-group@bench.local>',
+      ledgerDir: cfg.ledgerDir,
+      reportsDir: cfg.reportsDir,
+      workflowBundle: cfg.bundlePath ? { codePath: cfg.bundlePath } : undefined,
+      tuning: cfg.tuning,
+    });
+  } else {
+    if (!cfg.bundlePath) throw new Error('baseline mode needs bundlePath');
+    worker = await Worker.create({
+      connection,
+      namespace: cfg.namespace,
+      taskQueue: cfg.taskQueue,
+      workflowBundle: { codePath: cfg.bundlePath },
+      activities: createBaselineActivities({ transport, from: '"Baseline" <baseline@bench.local>' }),
+      ...cfg.tuning,
+    });
+  }
+  const running = worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
+  // Worker.run() has started its pollers by the time the state says RUNNING.
+  while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 5));
+  // Ready time, then the wall clock and the monotonic clock (µs, the clock of --cpu-prof samples) to map one onto the other.
+  process.stdout.write(`BENCH_WORKER_READY ${(performance.now() - t0).toFixed(0)} ${Date.now()} ${process.hrtime.bigint() / 1000n}\n`);
+  await running;
+  transport.close?.();
+  await connection.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
