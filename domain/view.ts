@@ -61,9 +61,10 @@ export function projectedValues(plan: Plan, state: CycleState, now: number): Rec
   return out;
 }
 
-export function cycleView(plan: Plan, state: CycleState, now: number): CycleView {
+/** What each office owes now (open periods it has not reported, or that were returned), with lateness. */
+export function owedByOffice(plan: Plan, state: CycleState, now: number): CycleView['offices'] {
   const z = plan.timeZone;
-  const offices = plan.offices.map((o) => {
+  return plan.offices.map((o) => {
     const owes: OwedItem[] = [];
     for (const p of Object.values(state.periods)) {
       const op = p.offices[o.id];
@@ -84,6 +85,18 @@ export function cycleView(plan: Plan, state: CycleState, now: number): CycleView
     }
     return { officeId: o.id, name: `${o.name.zh} ${o.name.en}`, owes, late: owes.some((x) => x.late) };
   });
+}
+
+/** The offices with something late: what the CycleLateOffices search attribute carries. */
+export function lateOffices(plan: Plan, state: CycleState, now: number): string[] {
+  return owedByOffice(plan, state, now)
+    .filter((o) => o.late)
+    .map((o) => o.officeId);
+}
+
+export function cycleView(plan: Plan, state: CycleState, now: number): CycleView {
+  const z = plan.timeZone;
+  const offices = owedByOffice(plan, state, now);
   const pendingApprovals = Object.values(state.periods)
     .filter((p) => p.kind === 'quarterly' && p.check?.closedAt === undefined)
     .flatMap((p) =>

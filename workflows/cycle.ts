@@ -48,7 +48,7 @@ import {
 import { composeMail, mailKey } from '../domain/mail';
 import { checkPlanRules, formatPath, planSchema, type Plan } from '../domain/plan';
 import type { Appraisal } from '../domain/scoring';
-import { cycleView } from '../domain/view';
+import { cycleView, lateOffices } from '../domain/view';
 import {
   appraisalQuery,
   auditQuery,
@@ -211,16 +211,17 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   let lastSearchAttributes = '';
   const publishSearchAttributes = () => {
     if (!options.searchAttributes) return;
-    const view = cycleView(plan, state, planNow());
+    // Only what the attributes need: the full view also scores the plan twice.
+    const late = lateOffices(plan, state, planNow());
     const next = nextWakeAt(plan, state);
-    const key = JSON.stringify([state.phase, view.lateOffices, next]);
+    const key = JSON.stringify([state.phase, late, next]);
     if (key === lastSearchAttributes) return;
     lastSearchAttributes = key;
     upsertSearchAttributes([
       { key: SA.unit, value: plan.unit.id },
       { key: SA.year, value: plan.year },
       { key: SA.phase, value: state.phase },
-      { key: SA.late, value: view.lateOffices },
+      { key: SA.late, value: late },
       // null clears it: a finished cycle has no next event.
       { key: SA.next, value: next === undefined ? null : new Date(next - state.clockOffsetMs) },
     ]);
