@@ -29,8 +29,7 @@ export async function simulateYear(plan: Plan, scenarioName: string, onMonth?: (
       taskQueue,
       transport,
       mailFrom: 'assessment-group@simulation.local',
-      ledgerDir: path.join(dir, 'ledger'),
-      reportsDir: path.join(dir, 'reports'),
+      dataDir: dir,
     });
     return await worker.runUntil(async () => {
       const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });

@@ -9,8 +9,10 @@ export interface CycleWorkerOptions {
   taskQueue: string;
   transport: MailTransport;
   mailFrom: string;
-  ledgerDir: string;
-  reportsDir: string;
+  /** The sent ledger and report files live here (as ledger/ and reports/) unless named one by one. */
+  dataDir?: string;
+  ledgerDir?: string;
+  reportsDir?: string;
   /** A pre-built workflow bundle (tests bundle once per suite); otherwise the sources are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra worker tuning (concurrency, cache size). */
@@ -20,12 +22,15 @@ export interface CycleWorkerOptions {
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workflows'));
 
 export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> {
+  const ledgerDir = o.ledgerDir ?? (o.dataDir && path.join(o.dataDir, 'ledger'));
+  const reportsDir = o.reportsDir ?? (o.dataDir && path.join(o.dataDir, 'reports'));
+  if (!ledgerDir || !reportsDir) throw new Error('createCycleWorker needs dataDir, or both ledgerDir and reportsDir');
   const activities = createActivities({
     transport: o.transport,
-    ledger: new FileLedger(o.ledgerDir),
+    ledger: new FileLedger(ledgerDir),
     from: o.mailFrom,
-    attachmentRoot: o.reportsDir,
-    reportsDir: o.reportsDir,
+    attachmentRoot: reportsDir,
+    reportsDir,
   });
   return Worker.create({
     connection: o.connection,

@@ -72,8 +72,7 @@ export async function startHarness(env: TestWorkflowEnvironment, sink?: MailSink
     taskQueue,
     transport,
     mailFrom: 'assessment-group@test.local',
-    ledgerDir: path.join(dataDir, 'ledger'),
-    reportsDir: path.join(dataDir, 'reports'),
+    dataDir,
     workflowBundle: bundle ?? (await workflowBundle()),
   });
   const running = worker.run();
