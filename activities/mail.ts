@@ -5,7 +5,9 @@
  */
 import * as path from 'node:path';
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
-import type { MailMessage } from '../domain/mail';
+import { PUBLIC_URL_TOKEN } from '../domain/links';
+import { escapeHtml, type MailMessage } from '../domain/mail';
+
 import type { SentLedger } from './ledger';
 
 /** The part of a nodemailer transport this needs (tests may pass their own). */
@@ -20,6 +22,8 @@ export interface MailDeps {
   from: string;
   /** Attachments may only come from here (report files the worker wrote). */
   attachmentRoot: string;
+  /** The web door's address, put in front of every link the workflow wrote (PUBLIC_URL). */
+  publicUrl: string;
 }
 
 export interface SendResult {
@@ -110,8 +114,8 @@ export function createMailActivities(deps: MailDeps) {
           to: msg.to,
           cc: msg.cc,
           subject: msg.subject,
-          text: msg.text,
-          html: msg.html,
+          text: msg.text.replaceAll(PUBLIC_URL_TOKEN, deps.publicUrl),
+          html: msg.html.replaceAll(PUBLIC_URL_TOKEN, escapeHtml(deps.publicUrl)),
           messageId: msg.messageId,
           date: new Date(msg.date),
           headers: msg.headers,

@@ -1,8 +1,7 @@
 /** Client-side operations on cycles, shared by `npm start` and the `cycle` command. */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { cycleWorkflowId, SEARCH_ATTRIBUTES } from '../domain/names';
+import { cycleWorkflowId, SA_KEYS, SEARCH_ATTRIBUTES } from '../domain/names';
 import type { Plan } from '../domain/plan';
 import type { supervisionCycle } from '../workflows/cycle';
 
@@ -63,9 +62,9 @@ export async function startCycle(client: Client, plan: Plan, opts: { taskQueue: 
       workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: opts.searchAttributes
         ? [
-            { key: defineSearchAttributeKey('CycleUnit', SearchAttributeType.KEYWORD), value: plan.unit.id },
-            { key: defineSearchAttributeKey('CycleYear', SearchAttributeType.INT), value: plan.year },
-            { key: defineSearchAttributeKey('CyclePhase', SearchAttributeType.KEYWORD), value: 'running' },
+            { key: SA_KEYS.unit, value: plan.unit.id },
+            { key: SA_KEYS.year, value: plan.year },
+            { key: SA_KEYS.phase, value: 'running' },
           ]
         : undefined,
       memo: { planVersion: plan.planVersion, unitName: plan.unit.name.en },

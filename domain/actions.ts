@@ -4,6 +4,7 @@
  * because Temporal's history does not record who sent an update.
  */
 import { z } from 'zod';
+import { Rejection } from './refusals';
 
 export const LIMITS = {
   narrativeChars: 4000,
@@ -11,8 +12,12 @@ export const LIMITS = {
   evidencePerReport: 20,
   evidenceBytes: 20 * 1024 * 1024,
   evidenceNameChars: 120,
-  revisionsPerReport: 10,
+  /** Revisions an office may file per round of a report; a return by the leader starts a new round. */
+  revisionsPerRound: 25,
   valuesPerReport: 200,
+  /** Any one request, as JSON: refused before it is parsed further (a narrative is at most 4,000 characters). */
+  payloadChars: 256 * 1024,
+  instructionChars: 2000,
 } as const;
 
 const personId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a person id from the plan, e.g. "yang-yaowu"');
@@ -29,6 +34,8 @@ export type Actor = z.infer<typeof actorSchema>;
 
 /** C0 and C1 control characters other than tab and newline, and bidirectional overrides. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+/** A UTF-16 surrogate without its pair: no valid text contains one (it would be stored as U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const text = (max: number, what: string) =>
   z
@@ -36,7 +43,7 @@ const text = (max: number, what: string) =>
     .max(max, `${what} is longer than ${max} characters: shorten it or attach the full text as evidence`)
     // Control characters other than tab/newline are never meant; U+FFFD means the text was not valid UTF-8.
     .refine((s) => !CONTROL.test(s), `${what} contains control characters: remove them`)
-    .refine((s) => !s.includes('\uFFFD'), `${what} contains U+FFFD (text that was not valid UTF-8): save it as UTF-8 and send again`);
+    .refine((s) => !s.includes('\uFFFD') && !LONE_SURROGATE.test(s), `${what} contains U+FFFD or a lone surrogate (text that was not valid UTF-8 or UTF-16): save it as UTF-8 and send again`);
 
 /** An evidence file kept outside workflow history, by content hash. */
 export const evidenceRefSchema = z
@@ -46,7 +53,7 @@ export const evidenceRefSchema = z
       .min(1)
       .max(LIMITS.evidenceNameChars)
       .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..' && !n.startsWith('.'), 'must be a plain file name without folders, "..", or a leading dot')
-      .refine((n) => !CONTROL.test(n) && !n.includes('\uFFFD'), 'must not contain control characters or U+FFFD (save the name as UTF-8)'),
+      .refine((n) => !CONTROL.test(n) && !/[\t\n\r]/.test(n) && !n.includes('\uFFFD') && !LONE_SURROGATE.test(n), 'must not contain line breaks, tabs, control characters or U+FFFD (rename the file)'),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
     bytes: z.number().int().min(0).max(LIMITS.evidenceBytes, `evidence larger than ${LIMITS.evidenceBytes / 1024 / 1024} MiB is refused`),
   })
@@ -66,6 +73,11 @@ export const reportSubmissionSchema = z
     values: z.array(z.object({ targetId, value: finiteValue }).strict()).max(LIMITS.valuesPerReport),
     narrative: text(LIMITS.narrativeChars, 'the narrative').default(''),
     evidence: z.array(evidenceRefSchema).max(LIMITS.evidencePerReport, `at most ${LIMITS.evidencePerReport} evidence files per report`).default([]),
+    /**
+     * merge: values, evidence and (when empty) the narrative carry over from the office's previous revision for the
+     * period; replace: exactly this report. Requests recorded before this field existed meant replace.
+     */
+    mode: z.enum(['merge', 'replace']).default('replace'),
   })
   .strict();
 export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
@@ -131,33 +143,47 @@ export const appraisalTriggerSchema = z
 export type AppraisalTrigger = z.infer<typeof appraisalTriggerSchema>;
 export type AppraisalTriggerInput = z.input<typeof appraisalTriggerSchema>;
 
-/** Stable error codes for rejected requests: clients show the message, scripts match the code. */
-export type RejectionCode =
-  | 'INVALID_PAYLOAD'
-  | 'NOT_AUTHORISED'
-  | 'UNKNOWN_OFFICE'
-  | 'UNKNOWN_TARGET'
-  | 'PERIOD_NOT_OPEN'
-  | 'ALREADY_APPROVED'
-  | 'TOO_MANY_REVISIONS'
-  | 'CYCLE_APPRAISED'
-  | 'WRONG_PHASE'
-  | 'VALUE_OUT_OF_RANGE';
+/** 签收: an office acknowledges receipt of a dispatch (or any request of a period). */
+export const acknowledgementSchema = z
+  .object({
+    actor: actorSchema,
+    officeId: z.string().min(1).max(64),
+    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|final)$/, 'must be a period such as 2013-04, 2013-Q2 or 2013-final'),
+  })
+  .strict();
+export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
+export type AcknowledgementInput = z.input<typeof acknowledgementSchema>;
 
-export class Rejection extends Error {
-  override readonly name = 'Rejection';
-  constructor(
-    readonly code: RejectionCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
-}
+/** 批示: the leader's instruction on an office, or on one of its targets; the office sees it on its page. */
+export const instructionSchema = z
+  .object({
+    actor: actorSchema,
+    officeId: z.string().min(1).max(64),
+    targetId: targetId.optional(),
+    text: text(LIMITS.instructionChars, 'the instruction').refine((c) => c.trim().length > 0, 'the instruction is empty'),
+  })
+  .strict();
+export type Instruction = z.infer<typeof instructionSchema>;
+export type InstructionInput = z.input<typeof instructionSchema>;
+
+export { Rejection, type RejectionCode } from './refusals';
 
 /** Parse a payload, turning zod's issues into one readable rejection naming each field. */
 export function parsePayload<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, raw: unknown, what: string): T {
+  const size = jsonLength(raw);
+  if (size > LIMITS.payloadChars) {
+    throw new Rejection('INVALID_PAYLOAD', `${what} rejected: it is ${Math.ceil(size / 1024)} KiB; the limit is ${LIMITS.payloadChars / 1024} KiB: shorten the narrative or attach long text as an evidence file`);
+  }
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const parts = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : what} ${i.message}`);
   throw new Rejection('INVALID_PAYLOAD', `${what} rejected: ${parts.join('; ')}`);
+}
+
+function jsonLength(raw: unknown): number {
+  try {
+    return JSON.stringify(raw)?.length ?? 0;
+  } catch {
+    return Infinity; // cyclic or otherwise unserialisable: never a valid request
+  }
 }

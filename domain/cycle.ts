@@ -26,6 +26,7 @@ export type Phase = 'running' | 'appraisal' | 'appraised';
 
 export type MailKind =
   | 'dispatch'
+  | 'catchUp'
   | 'reminder'
   | 'overdue'
   | 'escalation'
@@ -86,6 +87,10 @@ export interface OfficePeriod {
   review?: { decision: 'approve' | 'return'; by: string; at: number; comment: string };
   /** Notices waiting to be mailed, e.g. "returned#1". */
   notices: string[];
+  /** The revision the current round started after (set when the leader returns the report). */
+  roundStartRevision?: number;
+  /** 签收: the office acknowledged the request. */
+  acknowledged?: { by: string; at: number };
 }
 
 export interface PeriodState {
@@ -110,6 +115,13 @@ export interface AuditEntry {
 
 export interface CycleState {
   v: 1;
+  /**
+   * Rule set the cycle started under (absent: 1). 2: the half-year review follows the Q2 check's close; a cycle
+   * adopted after January starts with a catch-up request instead of marking never-requested targets overdue.
+   */
+  rules?: 1 | 2;
+  /** Set when the cycle was adopted after the year's first dispatch: periods before it were never requested. */
+  adoption?: { at: number; firstMonth: number };
   workflowId: string;
   /** Plan clock = workflow clock + offset (0 in production; simulations replay a past plan year). */
   clockOffsetMs: number;
@@ -137,17 +149,21 @@ export interface CycleState {
   /** A bureau request to start the appraisal early, picked up by the next advance. */
   appraisalStartRequestedBy?: string;
   audit: AuditEntry[];
+  /** 批示: the leader's instructions on offices and targets, oldest first. */
+  instructions?: { seq: number; by: string; at: number; officeId: string; targetId?: string; text: string }[];
   failures: { key: string; at: number; error: string }[];
   /** Mail keys whose delivery failed permanently and whose failure notice is pending. */
   pendingFailureNotices: { key: string; error: string }[];
 }
 
-export function initialState(plan: Plan, workflowId: string, startedAt: number, clockOffsetMs: number): CycleState {
+export function initialState(plan: Plan, workflowId: string, startedAt: number, clockOffsetMs: number, rules: 1 | 2 = 1): CycleState {
   const cal = calendarOf(plan);
   let nextMonth = 1;
   while (nextMonth <= 12 && monthTimetable(plan, nextMonth, cal).dispatchAt < startedAt) nextMonth++;
   return {
     v: 1,
+    ...(rules === 2 ? { rules } : {}),
+    ...(rules === 2 && nextMonth > 1 ? { adoption: { at: startedAt, firstMonth: nextMonth } } : {}),
     workflowId,
     clockOffsetMs,
     startedAt,
@@ -178,11 +194,12 @@ function isOpenTarget(state: CycleState, t: Target): boolean {
   return !isAchieved(t, state.progress[t.id]?.value);
 }
 
-function newOfficePeriod(officeId: string, targets: Target[], month: number, times: ReturnType<typeof chasingTimes>): OfficePeriod {
+function newOfficePeriod(officeId: string, targets: Target[], month: number, times: ReturnType<typeof chasingTimes>, catchUp = false): OfficePeriod {
   return {
     officeId,
     targets: targets.map((t) => t.id),
-    overdueTargets: targets.filter((t) => t.window.endMonth < month).map((t) => t.id),
+    // A catch-up asks for the standing of targets nobody was asked about before: none of them is overdue yet.
+    overdueTargets: catchUp ? [] : targets.filter((t) => t.window.endMonth < month).map((t) => t.id),
     round: 0,
     deadlineAt: times.deadlineAt,
     reminderAt: times.reminderAt,
@@ -199,11 +216,12 @@ function newOfficePeriod(officeId: string, targets: Target[], month: number, tim
 function openMonth(plan: Plan, state: CycleState, cal: WorkCalendar, month: number, now: number, out: MailIntent[]) {
   const tt = monthTimetable(plan, month, cal);
   const period: PeriodState = { period: tt.period, kind: tt.kind, month, openedAt: now, offices: {} };
+  const catchUp = state.adoption?.firstMonth === month;
   for (const office of plan.offices) {
     const open = targetsOfOffice(plan, office.id).filter((t) => t.window.startMonth <= month && isOpenTarget(state, t));
     if (!open.length) continue; // an office with nothing open receives nothing
-    period.offices[office.id] = newOfficePeriod(office.id, open, month, tt);
-    out.push({ kind: 'dispatch', period: tt.period, officeId: office.id, round: 0, at: now });
+    period.offices[office.id] = newOfficePeriod(office.id, open, month, tt, catchUp);
+    out.push({ kind: catchUp ? 'catchUp' : 'dispatch', period: tt.period, officeId: office.id, round: 0, at: now });
   }
   if (tt.kind === 'quarterly') period.check = { autoCloseAt: tt.checkAutoCloseAt as number };
   state.periods[tt.period] = period;
@@ -265,15 +283,26 @@ function notices(p: PeriodState, now: number, out: MailIntent[]) {
   }
 }
 
+/** Rules v2: the review goes out when the Q2 check closes (all approved, closed by the leader, or by its deadline). */
+function reviewIsDue(plan: Plan, state: CycleState, cal: WorkCalendar, now: number): boolean | 'skip' {
+  const q2 = state.periods[`${plan.year}-Q2`];
+  if ((state.rules ?? 1) >= 2) {
+    if (!q2) return state.nextMonth > 6 || state.phase !== 'running' ? 'skip' : false; // adopted after the June dispatch
+    return q2.check?.closedAt !== undefined;
+  }
+  const latest = halfYearReviewLatestAt(plan, cal);
+  if (state.startedAt > latest) return 'skip';
+  return q2?.check?.closedAt !== undefined || now >= latest;
+}
+
 function halfYearReview(plan: Plan, state: CycleState, cal: WorkCalendar, now: number, out: MailIntent[]) {
   if (state.review.sentAt !== undefined || state.review.skipped) return;
-  const latest = halfYearReviewLatestAt(plan, cal);
-  if (state.startedAt > latest) {
+  const due = reviewIsDue(plan, state, cal, now);
+  if (due === 'skip') {
     state.review.skipped = true; // the cycle began after the review was due
     return;
   }
-  const q2 = state.periods[`${plan.year}-Q2`];
-  if (!((q2?.check?.closedAt !== undefined) || now >= latest)) return;
+  if (!due) return;
   state.review.sentAt = now;
   for (const office of plan.offices) {
     if (targetsOfOffice(plan, office.id).some((t) => t.window.startMonth <= 6 && t.measure.kind !== 'declaration')) {
@@ -402,7 +431,8 @@ export function nextWakeAt(plan: Plan, state: CycleState): number | undefined {
     }
     if (p.kind === 'quarterly' && p.check && p.check.closedAt === undefined) times.push(p.check.autoCloseAt);
   }
-  if (state.review.sentAt === undefined && !state.review.skipped && state.phase !== 'appraised') times.push(halfYearReviewLatestAt(plan, cal));
+  // Under rules v2 the review waits on the Q2 check, whose auto-close is already a wake-up time.
+  if ((state.rules ?? 1) < 2 && state.review.sentAt === undefined && !state.review.skipped && state.phase !== 'appraised') times.push(halfYearReviewLatestAt(plan, cal));
   if (state.phase === 'running') {
     const auto = appraisalAutoStartAt(plan, state, cal);
     if (auto !== undefined) times.push(auto);
@@ -421,3 +451,40 @@ export function resubmitTimes(plan: Plan, now: number) {
   return chasingTimes(plan, cal, epochToLocalDate(now, plan.timeZone), plan.cadence.quarterlyCheck.resubmitWorkingDays);
 }
 
+
+/** What the workflow must do next: mail to send, or the appraisal report to write. */
+export type Effect = { type: 'mail'; intents: MailIntent[] } | { type: 'writeReport' };
+
+/**
+ * Everything due at plan time `now`, as effects in the order the workflow
+ * performs them: first the mail, then (once the appraisal is computed) the
+ * report, whose files the appraisal mail then attaches.
+ */
+export function nextEffects(plan: Plan, state: CycleState, now: number): Effect[] {
+  const intents = advance(plan, state, now);
+  const effects: Effect[] = intents.length ? [{ type: 'mail', intents }] : [];
+  const a = state.appraisal;
+  if (state.phase === 'appraised' && a?.result && !a.reportFiles) effects.push({ type: 'writeReport' });
+  return effects;
+}
+
+/** The outcome of one message: sent, or refused for good (recorded; the leader is told). */
+export interface DeliveryOutcome {
+  refusedError?: string;
+  rejected: string[];
+}
+
+/** Record what the mail server said of each intent; permanent refusals become failures and notices to the leader. */
+export function recordDelivery(state: CycleState, intents: MailIntent[], outcomes: DeliveryOutcome[], keyOf: (i: MailIntent) => string, now: number) {
+  outcomes.forEach((o, i) => {
+    const error = o.refusedError ?? (o.rejected.length ? `the mail server refused ${o.rejected.join(', ')}` : undefined);
+    if (error === undefined) return;
+    const key = keyOf(intents[i]);
+    state.failures.push({ key, at: now, error });
+    if (intents[i].kind !== 'deliveryFailure') state.pendingFailureNotices.push({ key, error });
+  });
+}
+
+export function recordReportWritten(state: CycleState, files: string[]) {
+  if (state.appraisal) state.appraisal.reportFiles = files;
+}

@@ -7,6 +7,7 @@
  * and a Message-ID derived from it: the activity's sent-ledger and any
  * receiving system can tell a retry from a new message.
  */
+import { mailLink, pagePath } from './links';
 import { finalPeriod } from './calendar';
 import type { CycleState, MailIntent, MailKind, OfficePeriod } from './cycle';
 import { sha256Hex } from './digest';
@@ -59,6 +60,7 @@ function oneLine(s: string): string {
 
 const KIND_TITLE: Record<MailKind, [string, string]> = {
   dispatch: ['月底工作调度', 'Month-end work dispatch'],
+  catchUp: ['首次调度：请报送当前进展', 'First dispatch: report where each target stands'],
   reminder: ['报送提醒', 'Reminder: report due soon'],
   overdue: ['逾期通知', 'Overdue notice'],
   escalation: ['督办升级', 'Escalation: report missing'],
@@ -76,6 +78,8 @@ interface Body {
   /** Preformatted table rows for the HTML body (already escaped cells are escaped by the renderer). */
   table?: { head: string[]; rows: string[][] };
   after?: string[];
+  /** Where the reader acts: one link to the web page (the mail activity fills in PUBLIC_URL). */
+  link?: { label: string; path: string };
 }
 
 function describeGoal(t: Target): string {
@@ -116,6 +120,7 @@ function render(body: Body): { text: string; html: string } {
     ...body.lines,
     ...(body.table ? ['', body.table.head.join(' | '), ...body.table.rows.map((r) => r.join(' | '))] : []),
     ...(body.after ? ['', ...body.after] : []),
+    ...(body.link ? ['', `${body.link.label}: ${mailLink(body.link.path)}`] : []),
   ].join('\n');
   const p = (l: string) => (l ? `<p>${escapeHtml(l)}</p>` : '');
   const table = body.table
@@ -123,7 +128,9 @@ function render(body: Body): { text: string; html: string } {
         .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
         .join('')}</tbody></table>`
     : '';
-  const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${body.lines.map(p).join('')}${table}${(body.after ?? []).map(p).join('')}</body></html>`;
+  const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${body.lines.map(p).join('')}${table}${(body.after ?? []).map(p).join('')}${
+    body.link ? `<p><a href="${escapeHtml(mailLink(body.link.path))}">${escapeHtml(body.link.label)}</a></p>` : ''
+  }</body></html>`;
   return { text: `${text}\n`, html };
 }
 
@@ -155,10 +162,13 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
   let body: Body = { lines: [] };
   const deadline = op ? formatLocalShort(op.deadlineAt, z) : '';
   const owner = office ? `${office.name.zh} (${office.name.en})` : '考核小组 (assessment group)';
-  const submitHint = office && op ? `cycle submit ${plan.unit.id} --as ${office.contact.personId} --office ${office.id} --period ${intent.period} --values values.json` : '';
+  const u = plan.unit.id;
+  const y = plan.year;
+  const reportLink = office && op ? { label: '在线报送 Report online (sign in with this e-mail address)', path: pagePath.reportForm(u, y, office.id, intent.period) } : undefined;
 
   switch (intent.kind) {
     case 'dispatch':
+    case 'catchUp':
     case 'reminder':
     case 'overdue':
     case 'finalRequest': {
@@ -173,6 +183,11 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
             : `${intent.period} 月度工作进展 / progress for ${intent.period}`;
       const opening: Record<string, string[]> = {
         dispatch: [`${owner}：`, `根据绩效考核安排，现进行月底工作调度。请于 ${deadline} 前报送${what}。`, `Month-end dispatch: please report ${what} by ${deadline}.`],
+        catchUp: [
+          `${owner}：`,
+          `本单位自 ${formatLocalShort(state.adoption?.at ?? intent.at, z)} 起使用本系统督办绩效计划。请于 ${deadline} 前报送各项已开始指标的当前进展（此前各期不计逾期）。`,
+          `This unit now runs its plan here. Please report where each target that has begun stands by ${deadline}; earlier periods were never requested and do not count as late.`,
+        ],
         reminder: [`${owner}：`, `提醒：${what} 将于 ${deadline} 截止，尚未收到报告。`, `Reminder: ${what} is due by ${deadline}; no report has arrived yet.`],
         overdue: [`${owner}：`, `${what} 已于 ${deadline} 逾期，请尽快报送。`, `Overdue: ${what} was due by ${deadline}. Please report now.`],
         finalRequest: [`${owner}：`, `年底全面考评考核开始。请于 ${deadline} 前报送${what}。`, `The year-end appraisal has started: please report ${what} by ${deadline}.`],
@@ -180,7 +195,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
       body = {
         lines: [...opening[intent.kind], op.overdueTargets.length ? `逾期指标 Overdue targets: ${op.overdueTargets.join(', ')}` : ''],
         table: { head: ['编号 id', '目标 target', '目标值 goal', '时间 window', '已报进度 reported', '状态 status'], rows: targetRows(plan, state, op, p?.kind === 'final' ? 0 : (p?.month ?? 0)) },
-        after: [`报送方式 How to report: ${submitHint}`],
+        link: reportLink,
       };
       break;
     }
@@ -195,7 +210,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
           `Your ${intent.period} quarterly report was returned; please correct it and resubmit by ${deadline}.`,
           `退回意见 Comment (${op.review?.by ?? ''}): ${op.review?.comment ?? ''}`,
         ],
-        after: [`报送方式 How to report: ${submitHint}`],
+        link: reportLink,
       };
       break;
     }
@@ -210,6 +225,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
           `Escalation: ${office.name.en} has not filed its ${intent.period} report, due ${deadline}.`,
           `逾期 Late by: ${op.lateByMs ? round2(op.lateByMs / 86_400_000) : 0} 天 days`,
         ],
+        link: { label: '督办看板 Open the board', path: pagePath.board(u, y) },
       };
       break;
     }
@@ -224,6 +240,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
           p.check?.missing?.length ? `未通过/未报送 Missing or not approved: ${p.check.missing.join(', ')}` : '全部通过 All reports approved.',
         ],
         table: { head: ['office', '科室', 'status', 'report', 'comment', 'late'], rows },
+        link: { label: '审批与看板 Approvals and board', path: pagePath.approvals(u, y) },
       };
       break;
     }
@@ -242,6 +259,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
           ...comments.map((c) => `点评 Comment (${personName(plan, c.by) ?? c.by}${c.officeId ? ` → ${c.officeId}` : ''}): ${c.comment}`),
         ],
         table: { head: ['id', 'target', 'reported', 'pro-rata goal', 'points', 'explanation'], rows: scoreRows(mine) },
+        link: office ? { label: '本科室页面 Your office page', path: pagePath.office(u, y, office.id) } : { label: '半年点评 Half-year review', path: pagePath.review(u, y) },
       };
       break;
     }
@@ -255,6 +273,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
         lines: [`${unit} ${plan.year} 年度绩效考评结果 / Year-end appraisal of ${plan.unit.name.en}, ${plan.year}.`, ...appraisalSummaryLines(plan, a)],
         table: { head: ['id', 'target', 'value', 'goal', 'points', 'explanation'], rows: scoreRows(mine) },
         after: office ? [] : ['完整报告见附件（含审计日志）。The full report, with the audit log, is attached.'],
+        link: { label: '考评报告 Appraisal report', path: pagePath.appraisal(u, y) },
       };
       if (office) attachments = [];
       break;
@@ -263,6 +282,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
       to = [leader.email];
       body = {
         lines: [`${leader.name} 组长：`, `一封邮件无法投递，已停止重试。A message could not be delivered and will not be retried.`, `邮件 Message: ${intent.failedKey ?? ''}`, `原因 Reason: ${intent.failedError ?? ''}`],
+        link: { label: '督办看板 Open the board', path: pagePath.board(u, y) },
       };
       break;
     }

@@ -2,6 +2,7 @@
  * Names shared by worker, client and workflows, so they cannot drift:
  * the task queue, workflow ids and search attributes.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 export const TASK_QUEUE_DEFAULT = 'supervision-cycle';
 
 /** One cycle per unit-plan-year: the id is derived from both, so a cycle cannot be started twice. */
@@ -21,4 +22,13 @@ export const SEARCH_ATTRIBUTES = {
   CyclePhase: 'Keyword',
   CycleNextEvent: 'Datetime',
   CycleLateOffices: 'KeywordList',
+} as const;
+
+/** The typed keys of the attributes above, for upserts (workflow) and starts and listings (clients). */
+export const SA_KEYS = {
+  unit: defineSearchAttributeKey('CycleUnit', SearchAttributeType.KEYWORD),
+  year: defineSearchAttributeKey('CycleYear', SearchAttributeType.INT),
+  phase: defineSearchAttributeKey('CyclePhase', SearchAttributeType.KEYWORD),
+  next: defineSearchAttributeKey('CycleNextEvent', SearchAttributeType.DATETIME),
+  late: defineSearchAttributeKey('CycleLateOffices', SearchAttributeType.KEYWORD_LIST),
 } as const;

@@ -477,3 +477,10 @@ function zodMessage(i: z.ZodIssue): string {
   if (i.code === 'invalid_union_discriminator') return `has an unknown kind: use one of ${i.options.map((o) => `"${String(o)}"`).join(', ')}`;
   return i.message;
 }
+
+/** Every problem of a plan that did not come through the plan loader, as one line; undefined when valid. */
+export function planProblems(plan: unknown): string | undefined {
+  const parsed = planSchema.safeParse(plan);
+  const issues = parsed.success ? checkPlanRules(parsed.data) : parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
+  return issues.length ? issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') : undefined;
+}

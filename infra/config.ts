@@ -1,8 +1,10 @@
 /**
- * Configuration from the environment, parsed once at start-up; a bad value
- * fails fast with a message that names the variable. Secrets (SMTP password,
- * Temporal API key) come only from the environment or files it names, and
- * are never printed: `describeConfig` redacts them.
+ * Configuration: every environment variable the product reads is parsed and
+ * checked here, once, at start-up; a bad value fails fast with a message that
+ * names the variable. Secrets (SMTP password, Temporal API key, database URL
+ * credentials) come only from the environment or files it names, and are never
+ * printed: `describeConfig` redacts them. Data folders are derived in one
+ * place (`dataPaths`), so no refactor can silently move the sent-mail ledger.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +12,10 @@ import { z } from 'zod';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { TASK_QUEUE_DEFAULT } from '../domain/names';
-import { DATA_DIR } from './paths';
+import { REPO_ROOT, SEED_PLAN_PATH } from './paths';
+
+const port = (what: string) => z.coerce.number({ invalid_type_error: `must be a port number (${what})` }).int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
+const positiveInt = (max: number) => z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z
@@ -20,6 +25,7 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).max(255).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default(TASK_QUEUE_DEFAULT),
   TEMPORAL_API_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_SQLITE_SYNCHRONOUS: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA'], { message: 'must be OFF, NORMAL, FULL or EXTRA' }).default('NORMAL'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://host:port or smtps://host:port (put the password in SMTP_PASSWORD or SMTP_PASSWORD_FILE)')
@@ -27,25 +33,60 @@ const envSchema = z.object({
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().min(1).optional(),
   SMTP_PASSWORD_FILE: z.string().min(1).optional(),
+  SMTP_MAX_CONNECTIONS: positiveInt(100).default(8),
   MAIL_FROM: z.string().min(3).default('"绩效考核小组 Assessment Group" <assessment-group@localhost>'),
+  DATA_DIR: z.string().min(1).optional(),
   MAIL_LEDGER_DIR: z.string().min(1).optional(),
   EVIDENCE_DIR: z.string().min(1).optional(),
   REPORTS_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be postgres://user@host:port/database (leave it unset for the embedded SQLite store)').optional(),
+  PLAN_FILE: z.string().min(1).optional(),
+  PLAN_YEAR: z.coerce.number({ invalid_type_error: 'must be a year, e.g. 2026' }).int('must be a year, e.g. 2026').min(2000, 'must be a year from 2000 to 2100').max(2100, 'must be a year from 2000 to 2100').optional(),
+  DEV_SERVER_PORT: port('the local Temporal dev server').default(7233),
+  DEV_SERVER_UI_PORT: port('its Web UI').optional(),
+  SMTP_SINK_PORT: port('the local mail sink').default(2525),
+  WEB_PORT: port('the web door').default(3000),
+  WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be the address people open, e.g. https://kaohe.example.gov.cn (no query or fragment)')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], { message: 'must be TRACE, DEBUG, INFO, WARN or ERROR' }).default('WARN'),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(100_000).optional(),
 });
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Where the runtime state lives under one data folder (each may be moved by its own variable). */
+export function dataPaths(dataDir: string) {
+  return {
+    ledger: path.join(dataDir, 'sent-ledger'),
+    evidence: path.join(dataDir, 'evidence'),
+    reports: path.join(dataDir, 'reports'),
+    mail: path.join(dataDir, 'mail'),
+    temporal: path.join(dataDir, 'temporal'),
+    database: path.join(dataDir, 'app.sqlite'),
+  };
+}
+
 export interface AppConfig {
-  temporal: { connectionOptions: NativeConnectionOptions; namespace: string; addressFromEnv: boolean; address: string };
+  temporal: { connectionOptions: NativeConnectionOptions; namespace: string; addressFromEnv: boolean; address: string; sqliteSynchronous: string };
   taskQueue: string;
-  smtp: { url?: string; user?: string; password?: string };
+  smtp: { url?: string; user?: string; password?: string; maxConnections: number };
   mailFrom: string;
   dataDir: string;
   ledgerDir: string;
   evidenceDir: string;
   reportsDir: string;
+  databaseUrl?: string;
+  plan: { file: string; year?: number };
+  ports: { devServer: number; devServerUi: number; smtpSink: number };
+  web: { port: number; host: string; publicUrl: string };
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  worker: { maxCachedWorkflows?: number };
 }
 
 function readSecretFile(variable: string, file: string): string {
@@ -56,41 +97,52 @@ function readSecretFile(variable: string, file: string): string {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid environment; fix these variables and start again:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+function temporalConnection(env: NodeJS.ProcessEnv, apiKeyFile: string | undefined) {
   const overrides: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (k.startsWith('TEMPORAL_') && v !== undefined) overrides[k] = v;
-  if (e.TEMPORAL_API_KEY_FILE) overrides.TEMPORAL_API_KEY = readSecretFile('TEMPORAL_API_KEY_FILE', e.TEMPORAL_API_KEY_FILE);
-  let connect;
+  if (apiKeyFile) overrides.TEMPORAL_API_KEY = readSecretFile('TEMPORAL_API_KEY_FILE', apiKeyFile);
   try {
     // The SDK's environment configuration: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
     // TEMPORAL_TLS*, TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE (a TOML profile file).
-    connect = loadClientConnectConfig({ overrideEnvVars: overrides });
+    return loadClientConnectConfig({ overrideEnvVars: overrides });
   } catch (err) {
     throw new ConfigError(`the Temporal connection settings are invalid: ${(err as Error).message}`);
   }
-  const address = connect.connectionOptions.address ?? '127.0.0.1:7233';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
+    throw new ConfigError(`invalid environment; fix these variables and start again:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const connect = temporalConnection(env, e.TEMPORAL_API_KEY_FILE);
+  const address = connect.connectionOptions.address ?? `127.0.0.1:${e.DEV_SERVER_PORT}`;
   const password = e.SMTP_PASSWORD_FILE ? readSecretFile('SMTP_PASSWORD_FILE', e.SMTP_PASSWORD_FILE) : e.SMTP_PASSWORD;
-  const dataDir = DATA_DIR;
+  const dataDir = path.resolve(e.DATA_DIR ?? path.join(REPO_ROOT, '.data'));
+  const paths = dataPaths(dataDir);
   return {
     temporal: {
       connectionOptions: { ...connect.connectionOptions, address },
       namespace: connect.namespace ?? 'default',
       addressFromEnv: !!e.TEMPORAL_ADDRESS || !!connect.connectionOptions.address,
       address,
+      sqliteSynchronous: e.TEMPORAL_SQLITE_SYNCHRONOUS,
     },
     taskQueue: e.TEMPORAL_TASK_QUEUE,
-    smtp: { url: e.SMTP_URL, user: e.SMTP_USER, password },
+    smtp: { url: e.SMTP_URL, user: e.SMTP_USER, password, maxConnections: e.SMTP_MAX_CONNECTIONS },
     mailFrom: e.MAIL_FROM,
     dataDir,
-    ledgerDir: path.resolve(e.MAIL_LEDGER_DIR ?? path.join(dataDir, 'sent-ledger')),
-    evidenceDir: path.resolve(e.EVIDENCE_DIR ?? path.join(dataDir, 'evidence')),
-    reportsDir: path.resolve(e.REPORTS_DIR ?? path.join(dataDir, 'reports')),
+    ledgerDir: path.resolve(e.MAIL_LEDGER_DIR ?? paths.ledger),
+    evidenceDir: path.resolve(e.EVIDENCE_DIR ?? paths.evidence),
+    reportsDir: path.resolve(e.REPORTS_DIR ?? paths.reports),
+    databaseUrl: e.DATABASE_URL,
+    plan: { file: path.resolve(e.PLAN_FILE ?? SEED_PLAN_PATH), year: e.PLAN_YEAR },
+    ports: { devServer: e.DEV_SERVER_PORT, devServerUi: e.DEV_SERVER_UI_PORT ?? e.DEV_SERVER_PORT + 1000, smtpSink: e.SMTP_SINK_PORT },
+    web: { port: e.WEB_PORT, host: e.WEB_HOST, publicUrl: e.PUBLIC_URL ?? `http://127.0.0.1:${e.WEB_PORT}` },
+    logLevel: e.LOG_LEVEL,
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
   };
 }
 
@@ -109,5 +161,7 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     smtp: c.smtp.url ? `${redactUrl(c.smtp.url)} user=${c.smtp.user ?? '(none)'} password=${c.smtp.password ? '(set)' : '(none)'}` : '(local sink)',
     mailFrom: c.mailFrom,
     dataDir: c.dataDir,
+    database: c.databaseUrl ? redactUrl(c.databaseUrl) : `(embedded SQLite in ${dataPaths(c.dataDir).database})`,
+    web: `${c.web.host}:${c.web.port} public ${c.web.publicUrl}`,
   };
 }

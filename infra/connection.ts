@@ -35,7 +35,7 @@ export function connectWorker(config: AppConfig): Promise<NativeConnection> {
 }
 
 /** A pooled SMTP transport; the URL never carries the password (SMTP_PASSWORD / SMTP_PASSWORD_FILE). */
-export function smtpTransport(url: string, auth?: { user?: string; password?: string }): MailTransport {
+export function smtpTransport(url: string, auth?: { user?: string; password?: string; maxConnections?: number }): MailTransport {
   const u = new URL(url);
   const port = Number(u.port || (u.protocol === 'smtps:' ? 465 : 25));
   return nodemailer.createTransport({
@@ -45,7 +45,7 @@ export function smtpTransport(url: string, auth?: { user?: string; password?: st
     auth: auth?.user ? { user: auth.user, pass: auth.password } : undefined,
     pool: true,
     // Connections per worker: more is faster (bench: 16 → 0.49x at 200 cycles) but mail relays often cap it.
-    maxConnections: Number(process.env.SMTP_MAX_CONNECTIONS ?? 8),
+    maxConnections: auth?.maxConnections ?? 8,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,

@@ -13,6 +13,8 @@ import { SEARCH_ATTRIBUTES } from '../domain/names';
 
 export interface DevServerOptions {
   dbFile: string;
+  /** SQLite `synchronous` pragma (TEMPORAL_SQLITE_SYNCHRONOUS); NORMAL by default. */
+  sqliteSynchronous?: string;
   port: number;
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
@@ -39,8 +41,8 @@ export interface DevServer {
  * times faster; a committed transaction survives a process crash, though the
  * last few may be lost on power loss. Set TEMPORAL_SQLITE_SYNCHRONOUS=FULL to trade speed for that.
  */
-export function sqlitePragmas(): string[] {
-  return ['journal_mode=WAL', `synchronous=${process.env.TEMPORAL_SQLITE_SYNCHRONOUS ?? 'NORMAL'}`, 'busy_timeout=10000'];
+export function sqlitePragmas(synchronous = 'NORMAL'): string[] {
+  return ['journal_mode=WAL', `synchronous=${synchronous}`, 'busy_timeout=10000'];
 }
 
 export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -86,7 +88,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const server = opts.server ?? requireProvisioned('dev');
   const namespace = opts.namespace ?? 'default';
   mkdirSync(path.dirname(opts.dbFile), { recursive: true });
-  const extraArgs = [...sqlitePragmas().flatMap((p) => ['--sqlite-pragma', p]), ...searchAttributeArgs(), '--log-level', 'warn'];
+  const extraArgs = [...sqlitePragmas(opts.sqliteSynchronous).flatMap((p) => ['--sqlite-pragma', p]), ...searchAttributeArgs(), '--log-level', 'warn'];
   const address = `127.0.0.1:${opts.port}`;
   const uiUrl = opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined;
 

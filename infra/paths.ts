@@ -13,8 +13,8 @@ function findRoot(start: string): string {
 }
 
 export const REPO_ROOT = findRoot(__dirname);
-/** Git-ignored runtime state: the dev server's SQLite file, received mail, evidence, the sent-mail ledger. */
-export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? path.join(REPO_ROOT, '.data'));
+
+
 /** Git-ignored server binaries obtained by provisioning. */
 export const TOOLS_DIR = path.resolve(process.env.TEMPORAL_TOOLS_DIR ?? path.join(REPO_ROOT, '.temporal'));
 export const SEED_PLAN_PATH = path.join(REPO_ROOT, 'plans', 'yiyang-st-2013.yaml');

@@ -16,9 +16,11 @@ async function main() {
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     transport: smtpTransport(config.smtp.url, config.smtp),
+    publicUrl: config.web.publicUrl,
     mailFrom: config.mailFrom,
     ledgerDir: config.ledgerDir,
     reportsDir: config.reportsDir,
+    tuning: config.worker.maxCachedWorkflows ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : undefined,
   });
   console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporal.address}`);
   await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM

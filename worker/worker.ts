@@ -1,6 +1,7 @@
 /** Builds the worker that runs the supervision cycle and its activities. */
 import * as path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { dataPaths } from '../infra/config';
 import { createActivities, FileLedger, type MailTransport } from '../activities';
 
 export interface CycleWorkerOptions {
@@ -13,6 +14,8 @@ export interface CycleWorkerOptions {
   dataDir?: string;
   ledgerDir?: string;
   reportsDir?: string;
+  /** The web door's address, for the links in mail (PUBLIC_URL). */
+  publicUrl?: string;
   /** A pre-built workflow bundle (tests bundle once per suite); otherwise the sources are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra worker tuning (concurrency, cache size). */
@@ -22,8 +25,8 @@ export interface CycleWorkerOptions {
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workflows'));
 
 export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> {
-  const ledgerDir = o.ledgerDir ?? (o.dataDir && path.join(o.dataDir, 'ledger'));
-  const reportsDir = o.reportsDir ?? (o.dataDir && path.join(o.dataDir, 'reports'));
+  const ledgerDir = o.ledgerDir ?? (o.dataDir && dataPaths(o.dataDir).ledger);
+  const reportsDir = o.reportsDir ?? (o.dataDir && dataPaths(o.dataDir).reports);
   if (!ledgerDir || !reportsDir) throw new Error('createCycleWorker needs dataDir, or both ledgerDir and reportsDir');
   const activities = createActivities({
     transport: o.transport,
@@ -31,6 +34,7 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     from: o.mailFrom,
     attachmentRoot: reportsDir,
     reportsDir,
+    publicUrl: o.publicUrl ?? 'http://127.0.0.1:3000',
   });
   return Worker.create({
     connection: o.connection,

@@ -4,7 +4,7 @@
  * can drift.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AppraisalTriggerInput, CloseCheckInput, ReportSubmissionInput, ReviewCommentInput, ReviewDecisionInput, VerificationInput } from '../domain/actions';
+import type { AcknowledgementInput, AppraisalTriggerInput, CloseCheckInput, InstructionInput, ReportSubmissionInput, ReviewCommentInput, ReviewDecisionInput, VerificationInput } from '../domain/actions';
 import type { AuditEntry, CycleState } from '../domain/cycle';
 import type { SubmitOutcome } from '../domain/handlers';
 import type { Plan } from '../domain/plan';
@@ -29,6 +29,10 @@ export const commentReviewUpdate = defineUpdate<{ recorded: true }, [ReviewComme
 export const verifyValuesUpdate = defineUpdate<{ recorded: number }, [VerificationInput]>('verifyValues');
 /** The bureau starts the year-end appraisal early, or finalizes it. */
 export const triggerAppraisalUpdate = defineUpdate<{ requested: 'start' | 'finalize' }, [AppraisalTriggerInput]>('triggerAppraisal');
+/** 签收: an office acknowledges a dispatch; pressing again returns the first acknowledgement. */
+export const acknowledgeUpdate = defineUpdate<{ acknowledgedAt: number; by: string; first: boolean }, [AcknowledgementInput]>('acknowledge');
+/** 批示: the leader's instruction on an office or a target. */
+export const instructUpdate = defineUpdate<{ seq: number }, [InstructionInput]>('instruct');
 
 export const statusQuery = defineQuery<CycleView>('status');
 export const auditQuery = defineQuery<AuditEntry[]>('audit');

@@ -19,7 +19,8 @@ import {
   reviewDecisionSchema,
 } from '../../domain/actions';
 import { advance, initialState, nextWakeAt, type CycleState, type MailKind } from '../../domain/cycle';
-import { applyComment, applyReview, applySubmission, applyTrigger } from '../../domain/handlers';
+import { applySubmission } from '../../domain/handlers';
+import { applyComment, applyReview, applyTrigger } from '../../domain/groupActions';
 import { composeMail, escapeHtml, type MailMessage } from '../../domain/mail';
 import type { Plan } from '../../domain/plan';
 import { buildReport, renderCsv, renderHtml, renderMarkdown } from '../../domain/report';

@@ -1,0 +1,33 @@
+/**
+ * The application layer: one function per thing a person does, called by
+ * every door (the `cycle` command, the web app, the simulator). Each takes
+ * an actor (who acts, and through which door) and returns a typed result or
+ * throws an AppError with a stable code. Authorisation stays in the
+ * workflow: the actor travels in every update and the cycle's role checks
+ * decide. The doors only authenticate (the web) or trust an operator (`--as`).
+ */
+import type { Client } from '@temporalio/client';
+import type { EvidenceStore, ReportIndex } from '../store/types';
+
+export interface Actor {
+  personId: string;
+  via: 'cli' | 'web' | 'api' | 'simulation';
+}
+
+export interface AppContext {
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  /** Where evidence bytes go: the store (any door, any machine reads the same file). */
+  evidence: EvidenceStore;
+  /** Appraisal reports the worker wrote, when the store is there. */
+  reports?: ReportIndex;
+  /** Wall clock, for what the app stamps itself (never the cycle's plan clock). */
+  now?: () => number;
+}
+
+/** A cycle is named by its unit and plan year. */
+export interface CycleRef {
+  unitId: string;
+  year: number;
+}

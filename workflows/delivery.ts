@@ -1,0 +1,70 @@
+/**
+ * The cycle's side effects, as activities: mail (one batch per event since
+ * the patch "batched-mail-delivery"; one activity per message before it, so
+ * cycles started on the old code replay) and the appraisal report.
+ */
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { recordDelivery, recordReportWritten, type CycleState, type DeliveryOutcome, type Effect, type MailIntent } from '../domain/cycle';
+import { composeMail, mailKey } from '../domain/mail';
+import type { Plan } from '../domain/plan';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { sendMail } = proxyActivities<Activities>({
+  // Sending one message takes well under a second; a dead worker's attempt is retried after this.
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 minutes',
+    // No attempt limit: an SMTP outage is waited out; a rejected address is not retried.
+    nonRetryableErrorTypes: ['MailRejected', 'InvalidMessage'],
+  },
+});
+
+const { sendMails } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['InvalidMessage'] },
+});
+
+const { writeAppraisalReport } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['InvalidReportInput'] },
+});
+
+function compose(plan: Plan, state: CycleState, intent: MailIntent) {
+  const group = intent.kind === 'appraisal' && intent.officeId === 'group';
+  const attachments = group ? (state.appraisal?.reportFiles ?? []).map((p) => ({ filename: p.split('/').pop() as string, path: p })) : [];
+  return composeMail(plan, state, intent, attachments);
+}
+
+async function deliver(plan: Plan, state: CycleState, intents: MailIntent[], planNow: () => number) {
+  const keyOf = (i: MailIntent) => mailKey(state.workflowId, i);
+  if (patched('batched-mail-delivery')) {
+    const results = await sendMails(intents.map((i) => compose(plan, state, i)));
+    const outcomes = results.map((r): DeliveryOutcome => (r.status === 'refused' ? { refusedError: r.error ?? 'refused by the mail server', rejected: [] } : { rejected: r.rejected }));
+    recordDelivery(state, intents, outcomes, keyOf, planNow());
+    return;
+  }
+  await Promise.all(
+    intents.map(async (intent) => {
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = { rejected: (await sendMail(compose(plan, state, intent))).rejected };
+      } catch (err) {
+        if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)) throw err;
+        outcome = { refusedError: err.cause.message, rejected: [] };
+      }
+      recordDelivery(state, [intent], [outcome], keyOf, planNow());
+    }),
+  );
+}
+
+/** Perform one effect the domain asked for, and record its outcome in the state. */
+export async function perform(plan: Plan, state: CycleState, effect: Effect, planNow: () => number): Promise<void> {
+  if (effect.type === 'mail') return deliver(plan, state, effect.intents, planNow);
+  const written = await writeAppraisalReport({ plan, state, generatedAt: planNow() });
+  recordReportWritten(state, written.files);
+}
