@@ -48,11 +48,13 @@ export function toAppError(e: unknown): AppError {
   if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new AppError('unreachable', 'TRY_AGAIN', 'the cycle did not answer in time (no worker running?); nothing was recorded twice: try again in a minute');
   }
-  if (e instanceof WorkflowNotFoundError) return new AppError('notFound', 'NO_SUCH_CYCLE', e.message);
   const grpc = (e as { code?: number }).code;
-  // gRPC status 5 NOT_FOUND is a finished or unknown execution; 14 UNAVAILABLE and 4 DEADLINE_EXCEEDED are the server being away.
-  // An update to a finished execution is NOT_FOUND; only its message tells it from an unknown id.
-  if (grpc === 5 && /already completed/i.test((e as Error).message)) return new AppError('refused', 'CYCLE_FINISHED', 'the cycle has finished (the year is appraised); it accepts no more changes');
+  // An update to a finished execution comes back as NOT_FOUND; only its message tells it from an unknown id.
+  if ((e instanceof WorkflowNotFoundError || grpc === 5) && /already completed/i.test((e as Error).message)) {
+    return new AppError('refused', 'CYCLE_FINISHED', 'the cycle has finished (the year is appraised); it accepts no more changes');
+  }
+  if (e instanceof WorkflowNotFoundError) return new AppError('notFound', 'NO_SUCH_CYCLE', e.message);
+  // 14 UNAVAILABLE and 4 DEADLINE_EXCEEDED are the server being away.
   if (grpc === 14 || grpc === 4) return new AppError('unreachable', 'TEMPORAL_UNREACHABLE', 'the Temporal server cannot be reached: is `npm start` (or the deployment) running? Try again when it is');
   return new AppError('internal', 'TRY_AGAIN', `internal error: ${(e as Error)?.message ?? String(e)}`);
 }

@@ -105,6 +105,9 @@ export function resolveCalendar(plan: PlanFile, file: string): Plan['resolvedCal
   const holidays = new Set<string>();
   const workingDays = new Set<string>();
   const provenance: string[] = [];
+  const coveredYears = new Set<number>();
+  // A plan that lists any day off in a year has taken charge of that year's calendar.
+  for (const y of years) if (plan.calendar.extraHolidays.some((d) => d.startsWith(`${y}-`))) coveredYears.add(y);
   if (plan.calendar.source === 'chinese-days') {
     const data = chineseDaysData();
     const covered = (y: number) => Object.keys(data.holidays).some((d) => d.startsWith(`${y}-`));
@@ -118,6 +121,7 @@ export function resolveCalendar(plan: PlanFile, file: string): Plan['resolvedCal
     }
     for (const y of years) {
       if (y !== plan.year && !covered(y)) continue; // next year's data may not be published yet: weekends only there
+      coveredYears.add(y);
       for (const d of Object.keys(data.holidays)) if (d.startsWith(`${y}-`) && (y === plan.year || d <= `${y}-03-31`)) holidays.add(d);
       for (const d of Object.keys(data.workdays)) if (d.startsWith(`${y}-`) && (y === plan.year || d <= `${y}-03-31`)) workingDays.add(d);
     }
@@ -133,7 +137,7 @@ export function resolveCalendar(plan: PlanFile, file: string): Plan['resolvedCal
   }
   if (plan.calendar.extraHolidays.length || plan.calendar.extraWorkingDays.length) provenance.push('plan overrides');
   if (!provenance.length) provenance.push('plan only');
-  return { holidays: [...holidays].sort(), workingDays: [...workingDays].sort(), provenance: provenance.join(' + ') };
+  return { holidays: [...holidays].sort(), workingDays: [...workingDays].sort(), provenance: provenance.join(' + '), coveredYears: [...coveredYears].sort() };
 }
 
 export function loadPlanText(text: string, file: string, options: LoadOptions = {}): Plan {

@@ -99,6 +99,8 @@ export interface SimulationResult {
   runs: { runId: string; events: number }[];
   totalEvents: number;
   mail: SimulationMail[];
+  /** Days late per office and period (0 on time, null never filed). */
+  lateness?: Record<string, Record<string, number | null>>;
 }
 
 export interface SimulationOptions {

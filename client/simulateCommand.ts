@@ -7,7 +7,9 @@ import { MailSink } from '../infra/smtpSink';
 import { createCycleWorker } from '../worker/worker';
 import { historyByRun, loadScenario, mailLog, runSimulation, type SimulationResult } from './simulate';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { stateQuery } from '../workflows/messages';
+import type { CycleState } from '../domain/cycle';
 import * as os from 'node:os';
 
 export async function simulateYear(plan: Plan, scenarioName: string, onMonth?: (m: number, of: number) => void): Promise<SimulationResult> {
@@ -34,11 +36,24 @@ export async function simulateYear(plan: Plan, scenarioName: string, onMonth?: (
     return await worker.runUntil(async () => {
       const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
       const runs = await historyByRun(env.client, workflowId);
-      return { workflowId, scenario: scenario.name, result, runs, totalEvents: runs.reduce((a, r) => a + r.events, 0), mail: mailLog(sink.messages, workflowId) };
+      const state = await env.client.workflow.getHandle(workflowId).query(stateQuery);
+      return { workflowId, scenario: scenario.name, result, runs, totalEvents: runs.reduce((a, r) => a + r.events, 0), mail: mailLog(sink.messages, workflowId), lateness: latenessOf(state) };
     });
   } finally {
     transport.close?.();
     await sink.stop();
     await env.teardown();
+    rmSync(dir, { recursive: true, force: true }); // nothing of a simulation outlives it
   }
+}
+
+/** Days late per office and period (0: on time; null: never filed). */
+export function latenessOf(state: CycleState): Record<string, Record<string, number | null>> {
+  const out: Record<string, Record<string, number | null>> = {};
+  for (const p of Object.values(state.periods)) {
+    for (const op of Object.values(p.offices)) {
+      (out[op.officeId] ??= {})[p.period] = !op.report ? null : op.lateByMs ? Math.round((op.lateByMs / 86_400_000) * 100) / 100 : 0;
+    }
+  }
+  return out;
 }

@@ -26,7 +26,6 @@ export type Phase = 'running' | 'appraisal' | 'appraised';
 
 export type MailKind =
   | 'dispatch'
-  | 'catchUp'
   | 'reminder'
   | 'overdue'
   | 'escalation'
@@ -221,7 +220,8 @@ function openMonth(plan: Plan, state: CycleState, cal: WorkCalendar, month: numb
     const open = targetsOfOffice(plan, office.id).filter((t) => t.window.startMonth <= month && isOpenTarget(state, t));
     if (!open.length) continue; // an office with nothing open receives nothing
     period.offices[office.id] = newOfficePeriod(office.id, open, month, tt, catchUp);
-    out.push({ kind: catchUp ? 'catchUp' : 'dispatch', period: tt.period, officeId: office.id, round: 0, at: now });
+    // A catch-up is the adopter's first dispatch (same key: one per office and period); only its wording differs.
+    out.push({ kind: 'dispatch', period: tt.period, officeId: office.id, round: 0, at: now });
   }
   if (tt.kind === 'quarterly') period.check = { autoCloseAt: tt.checkAutoCloseAt as number };
   state.periods[tt.period] = period;

@@ -60,7 +60,6 @@ function oneLine(s: string): string {
 
 const KIND_TITLE: Record<MailKind, [string, string]> = {
   dispatch: ['月底工作调度', 'Month-end work dispatch'],
-  catchUp: ['首次调度：请报送当前进展', 'First dispatch: report where each target stands'],
   reminder: ['报送提醒', 'Reminder: report due soon'],
   overdue: ['逾期通知', 'Overdue notice'],
   escalation: ['督办升级', 'Escalation: report missing'],
@@ -152,9 +151,10 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
   const z = plan.timeZone;
   const key = mailKey(state.workflowId, intent);
   const unit = `${plan.unit.name.zh}`;
-  const [zhTitle, enTitle] = KIND_TITLE[intent.kind];
   const office = officeOf(plan, intent.officeId);
   const p = state.periods[intent.period];
+  const firstOfAdopter = intent.kind === 'dispatch' && state.adoption?.firstMonth === p?.month && p?.kind !== 'final';
+  const [zhTitle, enTitle] = firstOfAdopter ? ['首次调度：请报送当前进展', 'First dispatch: report where each target stands'] : KIND_TITLE[intent.kind];
   const op = p?.offices[intent.officeId];
   const leader = plan.assessmentGroup.leader;
   let to: string[] = [];
@@ -168,7 +168,6 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
 
   switch (intent.kind) {
     case 'dispatch':
-    case 'catchUp':
     case 'reminder':
     case 'overdue':
     case 'finalRequest': {
@@ -193,7 +192,7 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
         finalRequest: [`${owner}：`, `年底全面考评考核开始。请于 ${deadline} 前报送${what}。`, `The year-end appraisal has started: please report ${what} by ${deadline}.`],
       };
       body = {
-        lines: [...opening[intent.kind], op.overdueTargets.length ? `逾期指标 Overdue targets: ${op.overdueTargets.join(', ')}` : ''],
+        lines: [...opening[firstOfAdopter ? 'catchUp' : intent.kind], op.overdueTargets.length ? `逾期指标 Overdue targets: ${op.overdueTargets.join(', ')}` : ''],
         table: { head: ['编号 id', '目标 target', '目标值 goal', '时间 window', '已报进度 reported', '状态 status'], rows: targetRows(plan, state, op, p?.kind === 'final' ? 0 : (p?.month ?? 0)) },
         link: reportLink,
       };

@@ -257,6 +257,8 @@ export const resolvedCalendarSchema = obj({
   workingDays: z.array(isoDate),
   /** Where the lists came from, e.g. "chinese-days@1.5.7 + plan". */
   provenance: z.string(),
+  /** Years whose holidays the lists cover (from the data package or the plan); absent in plans loaded by older code. */
+  coveredYears: z.array(z.number().int()).optional(),
 });
 
 export const planSchema = planFileSchema.extend({ resolvedCalendar: resolvedCalendarSchema });

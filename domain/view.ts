@@ -2,6 +2,8 @@
  * What anyone can see at any moment: what each office owes and by when, what
  * is late, the approvals pending, the running and projected score.
  */
+import { periodOfMonth } from './calendar';
+import { calendarWarnings } from './calendarCoverage';
 import { isFinished, nextWakeAt, type CycleState, type OfficeStatus } from './cycle';
 import { allTargets, round2, type Plan } from './plan';
 import { proRataShare, scorePlan, type Appraisal, type RecordedValue } from './scoring';
@@ -27,12 +29,17 @@ export interface CycleView {
   finished: boolean;
   planNow: string;
   nextEventAt?: string;
-  offices: { officeId: string; name: string; owes: OwedItem[]; late: boolean }[];
+  offices: { officeId: string; name: string; owes: OwedItem[]; late: boolean; filed: FiledItem[] }[];
+  /** A cycle adopted after January: the periods before it were never requested. */
+  adoption?: { at: string; periodsBefore: string[] };
+  /** Dates the cycle will need that no holiday data covers (the year boundary). */
+  calendarWarnings: string[];
   lateOffices: string[];
   pendingApprovals: { period: string; officeId: string; submittedAt: string; revision: number }[];
   openChecks: { period: string; approved: number; of: number; autoCloseAt: string }[];
   runningScore: { total: number; maxPoints: number };
-  projectedScore: { total: number; maxPoints: number; grade: string };
+  /** Over the targets with a report so far; with none, there is nothing to project from. */
+  projectedScore: { total: number; maxPoints: number; grade: string; reportedTargets: number; targets: number };
   halfYearReview: { sentAt?: string; skipped: boolean; comments: number };
   appraisal?: { startedAt: string; closeAt: string; triggeredBy?: string; computedAt?: string; total?: number; maxPoints?: number; grade?: string; eligibleForExcellence?: boolean; reportFiles?: string[] };
   deliveryFailures: { key: string; at: string; error: string }[];
@@ -40,6 +47,26 @@ export interface CycleView {
 }
 
 const DAY = 86_400_000;
+
+/** What an office has filed that is not owed any more: awaiting the leader's approval, or its latest report. */
+export interface FiledItem {
+  period: string;
+  status: OfficeStatus;
+  revision: number;
+  awaitingApproval: boolean;
+  acknowledged: boolean;
+}
+
+function filedByOffice(state: CycleState, officeId: string): FiledItem[] {
+  const periods = Object.values(state.periods).filter((p) => p.offices[officeId]?.report && (p.offices[officeId].status === 'submitted' || p.offices[officeId].status === 'approved'));
+  const item = (p: (typeof periods)[number]): FiledItem => {
+    const op = p.offices[officeId];
+    return { period: p.period, status: op.status, revision: op.report!.revision, awaitingApproval: p.kind === 'quarterly' && op.status === 'submitted' && p.check?.closedAt === undefined, acknowledged: !!op.acknowledged };
+  };
+  const awaiting = periods.filter((p) => item(p).awaitingApproval);
+  const latest = periods.sort((a, b) => b.openedAt - a.openedAt)[0];
+  return [...awaiting, ...(latest && !awaiting.includes(latest) ? [latest] : [])].map(item);
+}
 
 export function runningValues(state: CycleState): Record<string, RecordedValue> {
   const v: Record<string, RecordedValue> = {};
@@ -83,7 +110,7 @@ export function owedByOffice(plan: Plan, state: CycleState, now: number): CycleV
         targets: op.targets,
       });
     }
-    return { officeId: o.id, name: `${o.name.zh} ${o.name.en}`, owes, late: owes.some((x) => x.late) };
+    return { officeId: o.id, name: `${o.name.zh} ${o.name.en}`, owes, late: owes.some((x) => x.late), filed: [] };
   });
 }
 
@@ -96,7 +123,7 @@ export function lateOffices(plan: Plan, state: CycleState, now: number): string[
 
 export function cycleView(plan: Plan, state: CycleState, now: number): CycleView {
   const z = plan.timeZone;
-  const offices = owedByOffice(plan, state, now);
+  const offices = owedByOffice(plan, state, now).map((o) => ({ ...o, filed: filedByOffice(state, o.officeId) }));
   const pendingApprovals = Object.values(state.periods)
     .filter((p) => p.kind === 'quarterly' && p.check?.closedAt === undefined)
     .flatMap((p) =>
@@ -130,7 +157,12 @@ export function cycleView(plan: Plan, state: CycleState, now: number): CycleView
     pendingApprovals,
     openChecks,
     runningScore: { total: running.total, maxPoints: running.maxPoints },
-    projectedScore: { total: projected.total, maxPoints: projected.maxPoints, grade: projected.grade },
+    projectedScore: { total: projected.total, maxPoints: projected.maxPoints, grade: projected.grade, reportedTargets: Object.keys(state.progress).length, targets: allTargets(plan).length },
+    adoption: state.adoption && {
+      at: formatLocal(state.adoption.at, z),
+      periodsBefore: Array.from({ length: state.adoption.firstMonth - 1 }, (_, i) => periodOfMonth(plan.year, i + 1)),
+    },
+    calendarWarnings: calendarWarnings(plan),
     halfYearReview: {
       sentAt: state.review.sentAt === undefined ? undefined : formatLocal(state.review.sentAt, z),
       skipped: !!state.review.skipped,

@@ -113,7 +113,8 @@ function temporalConnection(env: NodeJS.ProcessEnv, apiKeyFile: string | undefin
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
+    // Names, never values: a value may carry a secret (a password in a URL).
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid environment; fix these variables and start again:\n${lines.join('\n')}`);
   }
   const e = parsed.data;

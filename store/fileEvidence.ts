@@ -29,7 +29,7 @@ export class FileEvidenceStore implements EvidenceStore {
           bytes += chunk.length;
           if (bytes > opts.maxBytes) throw new StoreError('EVIDENCE_TOO_LARGE', `"${opts.name}" is larger than ${opts.maxBytes / 1048576} MiB: compress or split it`);
           hash.update(chunk);
-          if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
         }
       } catch (e) {
         if (e instanceof StoreError) throw e;

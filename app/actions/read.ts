@@ -41,12 +41,12 @@ export async function officeRecord(ctx: AppContext, actor: Actor, ref: CycleRef,
 }
 
 /** The audit log, at any time of the year; an office person sees the entries about their offices. */
-export async function auditLog(ctx: AppContext, ref: CycleRef, actor?: Actor): Promise<AuditEntry[]> {
+export async function auditLog(ctx: AppContext, ref: CycleRef, actor?: Actor): Promise<{ timeZone: string; entries: AuditEntry[] }> {
   const { handle, plan } = await openCycle(ctx, ref);
-  const entries = await query(handle, (h) => h.query(auditQuery));
+  const all = await query(handle, (h) => h.query(auditQuery));
   const allowed = actor ? readableOffices(plan, actor) : 'all';
-  if (allowed === 'all') return entries;
-  return entries.filter((e) => e.actor === actor?.personId || allowed.some((o) => e.subject.split('/').includes(o)));
+  const entries = allowed === 'all' ? all : all.filter((e) => e.actor === actor?.personId || allowed.some((o) => e.subject.split('/').includes(o)));
+  return { timeZone: plan.timeZone, entries };
 }
 
 export type ReportFormat = 'md' | 'html' | 'csv' | 'json';

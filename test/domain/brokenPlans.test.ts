@@ -685,7 +685,7 @@ describe('years and holiday data', () => {
   test('plan-only with no lists: weekends only', () => {
     const text = YAML.stringify(mutated((p) => (p.calendar = { source: 'plan-only' })));
     const plan = loadPlanText(text, 'p.yaml', { year: 2031 });
-    expect(plan.resolvedCalendar).toEqual({ holidays: [], workingDays: [], provenance: 'plan only' });
+    expect(plan.resolvedCalendar).toEqual({ holidays: [], workingDays: [], provenance: 'plan only', coveredYears: [] });
   });
 
   test("re-yearing a plan whose calendar overrides are dated in the old year reports them as outside the new year", () => {

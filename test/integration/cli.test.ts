@@ -191,9 +191,13 @@ test('a day in the life, from the keyboard', async () => {
   const verified = file('verified.json', { values: [{ targetId: 't1-1', value: 9, note: '统计局核定 9%' }] });
   const ver = await cycle('verify', UNIT, '--as', 'yang-yaowu', '--values', verified, '--municipal-grade', 'good', '--year', '2026');
   expect(ver).toMatchObject({ code: 0 });
-  const notBureau = await cycle('appraise', UNIT, '--as', 'hto-head', '--year', '2026');
+  const notBureau = await cycle('appraise', UNIT, '--as', 'hto-head', '--year', '2026', '--finalize');
   expect(notBureau.code).toBe(2);
-  const appraise = await cycle('appraise', UNIT, '--as', 'yang-yaowu', '--year', '2026');
+  // Without a flag it says what each would do and does nothing: offices were just told to report by a later date.
+  const unsaid = await cycle('appraise', UNIT, '--as', 'yang-yaowu', '--year', '2026');
+  expect(unsaid.code).toBe(1);
+  expect(unsaid.err).toMatch(/say what to do: the final round is open until .*--finalize scores it now/);
+  const appraise = await cycle('appraise', UNIT, '--as', 'yang-yaowu', '--year', '2026', '--finalize');
   expect(appraise.code).toBe(0);
   const result = await handle.result();
   // t1-1 scores on the verified 9% of 10%, not the reported 12%.

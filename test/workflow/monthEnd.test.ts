@@ -47,8 +47,10 @@ test('the March 2013 month-end dispatch goes out on Friday 29 March at 09:00 Sha
     expect(m.header('x-cycle-kind')).toBe('dispatch');
     expect(m.header('x-cycle-period')).toBe('2013-Q1');
     expect(m.parsed.date?.toISOString()).toBe('2013-03-29T01:00:00.000Z');
-    expect(m.parsed.subject).toContain('月底工作调度');
-    expect(m.parsed.subject).toContain('Month-end work dispatch');
+    // Started on 20 March: the unit adopts the system mid-year, so its first dispatch is a catch-up request.
+    expect(m.parsed.subject).toContain('首次调度');
+    expect(m.parsed.subject).toContain('First dispatch: report where each target stands');
+    expect(m.parsed.text).not.toContain('Overdue targets');
     expect(m.parsed.html).toContain('<table');
     expect(m.messageId).toMatch(/^<[0-9a-f]{40}@supervision-cycle>$/);
   }
