@@ -3,7 +3,7 @@
  * memory (parsed, for tests) and, when given a folder, as .eml files a person
  * can open. Used by `npm start` when no SMTP_URL is set, and by the tests.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
@@ -90,6 +90,27 @@ export class MailSink {
     return this;
   }
 
+  /**
+   * Write a received message as the next free NNNNNN.eml: numbering carries on from what the folder holds, and the
+   * exclusive flag means a file already there (another sink, an earlier run) is never overwritten.
+   */
+  private keep(raw: Buffer) {
+    const dir = this.options.dir!;
+    mkdirSync(dir, { recursive: true });
+    this.nextFile ??= readdirSync(dir).reduce((max, f) => Math.max(max, /^(\d+)\.eml$/.test(f) ? Number(f.slice(0, -4)) : 0), 0) + 1;
+    for (;;) {
+      const file = path.join(dir, `${String(this.nextFile++).padStart(6, '0')}.eml`);
+      try {
+        writeFileSync(file, raw, { flag: 'wx' });
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  }
+
+  private nextFile: number | undefined;
+
   private record(raw: Buffer, parsed: ParsedMail, envelopeFrom: string, envelopeTo: string[]) {
     const seq = this.messages.length + 1;
     const mail: ReceivedMail = {
@@ -106,7 +127,7 @@ export class MailSink {
       },
     };
     this.messages.push(mail);
-    if (this.options.dir) writeFileSync(path.join(this.options.dir, `${String(seq).padStart(6, '0')}.eml`), raw);
+    if (this.options.dir) this.keep(raw);
     this.waiters = this.waiters.filter((w) => {
       if (w.pred()) {
         w.resolve();
