@@ -2,139 +2,111 @@
  * `npm start`: the whole thing on one machine. Starts the local Temporal dev
  * server (SQLite file under .data/) unless TEMPORAL_ADDRESS names a reachable
  * one, a local SMTP sink (mail kept as .eml files) unless SMTP_URL names a real
- * server, the worker, and the seed plan's cycle for the current year (once:
- * the same workflow id is never started twice). Ctrl-C stops everything; the
- * next `npm start` continues the same cycles from the same SQLite file.
+ * server, the worker, and the plan's cycle for the current year (once: the same
+ * workflow id is never started twice). The server and the worker are
+ * supervised: one that dies is named, restarted with backoff, and everything
+ * stops cleanly if it keeps dying. Ctrl-C stops everything; the next
+ * `npm start` continues the same cycles from the same SQLite file.
  */
-import * as path from 'node:path';
 import { DateTime } from 'luxon';
-import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
-import { PlanError, loadPlan } from './planLoader';
-import { ensureSearchAttributes, startCycle } from './cycles';
-import { ConfigError, describeConfig, loadConfig } from '../infra/config';
-import { connectClient, connectWorker, smtpTransport } from '../infra/connection';
-import { isPortOpen, startDevServer, waitForTemporal, type DevServer } from '../infra/devServer';
-import { SEED_PLAN_PATH } from '../infra/paths';
-import { readProvisioned } from '../infra/provision';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startCycle } from '../app/actions/admin';
+import { ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } from '../infra/config';
+import { connectClient, smtpTransport } from '../infra/connection';
+import { isPortOpen, waitForTemporal, type DevServer } from '../infra/devServer';
 import { MailSink } from '../infra/smtpSink';
-import { createCycleWorker } from '../worker/worker';
+import { FileEvidenceStore } from '../store/fileEvidence';
+import { loadPlan, PlanError } from './planLoader';
+import { runDevServer, runWorker, stopLeftoverDevServer, waitForPortFree } from './startParts';
+import { Supervisor } from './supervisor';
 
-const DEV_PORT = Number(process.env.DEV_SERVER_PORT ?? 7233);
-const UI_PORT = Number(process.env.DEV_SERVER_UI_PORT ?? DEV_PORT + 1000);
-const SINK_PORT = Number(process.env.SMTP_SINK_PORT ?? 2525);
+const say = (line: string) => console.log(`[npm start] ${line}`);
+
+async function temporalServer(c: AppConfig, sup: Supervisor): Promise<{ address: string; note: string; uiUrl?: string }> {
+  if (c.temporal.addressFromEnv) {
+    await waitForTemporal(c.temporal.address, c.temporal.namespace, 10_000).catch((e) => {
+      throw new ConfigError(`TEMPORAL_ADDRESS=${c.temporal.address} is not reachable (${(e as Error).message}): start that server, fix the address, or unset TEMPORAL_ADDRESS to run a local dev server`);
+    });
+    return { address: c.temporal.address, note: `an existing Temporal server at ${c.temporal.address} (namespace ${c.temporal.namespace})` };
+  }
+  const port = c.ports.devServer;
+  const leftover = stopLeftoverDevServer(c);
+  if (leftover) {
+    say(`stopped the Temporal dev server an earlier npm start left running (pid ${leftover})`);
+    await waitForPortFree(() => isPortOpen('127.0.0.1', port), 15_000);
+  }
+  if (await isPortOpen('127.0.0.1', port)) {
+    throw new ConfigError(`port ${port} is taken by another program (not a server this npm start owns): stop it, or set DEV_SERVER_PORT (and DEV_SERVER_UI_PORT) to free ports`);
+  }
+  let server: DevServer | undefined;
+  await sup.keep('the Temporal dev server', async () => {
+    const r = await runDevServer(c);
+    server = r.server;
+    return r;
+  });
+  return { address: server!.address, note: `the local Temporal dev server (${server!.route} route), state in ${dataPaths(c.dataDir).temporal}/dev-server.sqlite`, uiUrl: server!.uiUrl };
+}
+
+async function mail(c: AppConfig, stops: (() => Promise<void>)[]) {
+  if (c.smtp.url) return { transport: smtpTransport(c.smtp.url, c.smtp), note: `mail goes to ${describeConfig(c).smtp}` };
+  const dir = dataPaths(c.dataDir).mail;
+  const sink = await new MailSink({ port: c.ports.smtpSink, dir }).start();
+  stops.push(() => sink.stop());
+  return { transport: smtpTransport(sink.url, { maxConnections: c.smtp.maxConnections }), note: `mail lands in ${dir}/ as .eml files (local SMTP sink at ${sink.url}; set SMTP_URL for a real server)` };
+}
 
 async function main() {
   const t0 = Date.now();
-  // The SDK's own start-up chatter (bundling, state changes) would bury the summary below.
-  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
   const config = loadConfig();
-  const planFile = path.resolve(process.env.PLAN_FILE ?? SEED_PLAN_PATH);
-  const probe = loadPlan(planFile); // fail fast on a bad plan before starting anything
-  const year = Number(process.env.PLAN_YEAR ?? DateTime.now().setZone(probe.timeZone).year);
-  const plan = loadPlan(planFile, { year });
+  // The core's connection warnings would repeat every second while a server restarts; the supervisor says it once.
+  // Signals are ours: the SDK must not shut the worker down behind the supervisor's back.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+  const probe = loadPlan(config.plan.file); // fail fast on a bad plan before starting anything
+  const year = config.plan.year ?? DateTime.now().setZone(probe.timeZone).year;
+  const plan = loadPlan(config.plan.file, { year });
 
-  const cleanups: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [];
   let stopping = false;
-  const stopAll = async (code: number) => {
+  const stopAll = async (code: number, why?: string) => {
     if (stopping) return;
     stopping = true;
+    if (why) console.error(`error: ${why}`);
     console.log('\nstopping: worker, mail sink, Temporal server …');
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (e) {
-        console.error(`  while stopping: ${(e as Error).message}`);
-      }
-    }
+    await sup.stopAll((name, e) => console.error(`  while stopping ${name}: ${e.message}`));
+    for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`  while stopping: ${e.message}`));
     console.log('stopped. `npm start` again continues the same cycles.');
     process.exit(code);
   };
+  const sup = new Supervisor({ log: say, giveUp: (why) => void stopAll(1, why) });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  let server: DevServer | undefined;
-  let address = config.temporal.address;
-  let uiUrl: string | undefined;
-  let serverNote: string;
-  if (config.temporal.addressFromEnv) {
-    try {
-      await waitForTemporal(address, config.temporal.namespace, 10_000);
-    } catch (e) {
-      throw new ConfigError(`TEMPORAL_ADDRESS=${address} is not reachable (${(e as Error).message}): start that server, fix the address, or unset TEMPORAL_ADDRESS to run a local dev server`);
-    }
-    serverNote = `an existing Temporal server at ${address} (namespace ${config.temporal.namespace})`;
-  } else if (await isPortOpen('127.0.0.1', DEV_PORT)) {
-    address = `127.0.0.1:${DEV_PORT}`;
-    await waitForTemporal(address, config.temporal.namespace, 10_000).catch(() => {
-      throw new ConfigError(`port ${DEV_PORT} is taken by something that is not a Temporal server: free it or set DEV_SERVER_PORT`);
-    });
-    serverNote = `a Temporal server already listening on ${address} (left from another run?)`;
-    uiUrl = `http://127.0.0.1:${UI_PORT}`;
-  } else {
-    const dbFile = path.join(config.dataDir, 'temporal', 'dev-server.sqlite');
-    const provisioned = readProvisioned('dev');
-    server = await startDevServer({ dbFile, port: DEV_PORT, uiPort: UI_PORT, logFile: path.join(config.dataDir, 'temporal', 'server.log'), server: provisioned });
-    cleanups.push(() => server!.stop());
-    address = server.address;
-    uiUrl = server.uiUrl;
-    serverNote = `the local Temporal dev server (${server.route} route), state in ${dbFile}`;
-  }
-  const cfg = { ...config, temporal: { ...config.temporal, address, connectionOptions: { ...config.temporal.connectionOptions, address } } };
-
-  let mailNote: string;
-  let transport;
-  if (config.smtp.url) {
-    transport = smtpTransport(config.smtp.url, config.smtp);
-    mailNote = `mail goes to ${describeConfig(config).smtp}`;
-  } else {
-    const dir = path.join(config.dataDir, 'mail');
-    const sink = await new MailSink({ port: SINK_PORT, dir }).start();
-    cleanups.push(() => sink.stop());
-    transport = smtpTransport(sink.url);
-    mailNote = `mail lands in ${dir}/ as .eml files (local SMTP sink at ${sink.url}; set SMTP_URL for a real server)`;
-  }
-
-  const client = await connectClient(cfg);
-  const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace);
-  const connection: NativeConnection = await connectWorker(cfg);
-  const worker: Worker = await createCycleWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.taskQueue,
-    transport,
-    mailFrom: config.mailFrom,
-    ledgerDir: config.ledgerDir,
-    reportsDir: config.reportsDir,
-  });
-  const running = worker.run();
-  cleanups.push(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  });
-  running.catch((e) => {
-    console.error(`worker stopped: ${(e as Error).message}`);
-    void stopAll(1);
-  });
-
-  const outcome = await startCycle(client, plan, { taskQueue: config.taskQueue, searchAttributes });
-  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-  console.log(`
-Supervision cycle engine is running (ready in ${seconds} s).
-  Temporal:  ${serverNote}
-  Web UI:    ${uiUrl ?? '(none: the server is not local)'}${uiUrl ? `/namespaces/${config.temporal.namespace}/workflows` : ''}
-  Worker:    task queue "${config.taskQueue}", namespace "${config.temporal.namespace}"
-  Mail:      ${mailNote}
+  try {
+    const temporal = await temporalServer(config, sup);
+    const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
+    const m = await mail(cfg, stops);
+    await sup.keep('the worker', () => runWorker(cfg, m.transport));
+    const client = await connectClient(cfg);
+    stops.push(() => client.connection.close());
+    const outcome = await startCycle({ client, namespace: cfg.temporal.namespace, taskQueue: cfg.taskQueue, evidence: new FileEvidenceStore(cfg.evidenceDir) }, plan);
+    console.log(`
+Supervision cycle engine is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
+  Temporal:  ${temporal.note}
+  Web UI:    ${temporal.uiUrl ? `${temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows (operator console)` : '(none: the server is not local)'}
+  Worker:    task queue "${cfg.taskQueue}", namespace "${cfg.temporal.namespace}"
+  Mail:      ${m.note}
   Cycle:     ${outcome.workflowId} for ${plan.unit.name.zh} (${plan.unit.name.en}), plan year ${plan.year}: ${outcome.status}
-             plan file ${planFile}${year !== probe.year ? ` (its ${probe.year} plan run for ${year})` : ''}
+             plan file ${config.plan.file}${year !== probe.year ? ` (its ${probe.year} plan run for ${year})` : ''}
   Try:       npx cycle status ${plan.unit.id} --year ${plan.year}
              npx cycle list
   Stop:      Ctrl-C (running \`npm start\` again continues the same cycles)
 `);
+  } catch (e) {
+    await stopAll(1, e instanceof ConfigError || e instanceof PlanError ? e.message : (e as Error).message.split('\n')[0]);
+  }
 }
 
 main().catch((e) => {
-  if (e instanceof ConfigError || e instanceof PlanError) console.error(`error: ${e.message}`);
-  else console.error(e);
+  console.error(`error: ${e instanceof ConfigError || e instanceof PlanError ? e.message : (e as Error).message}`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@
  * state in a SQLite file, on loopback, with the Web UI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, existsSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -13,6 +13,8 @@ import { SEARCH_ATTRIBUTES } from '../domain/names';
 
 export interface DevServerOptions {
   dbFile: string;
+  /** End the server when this process ends, however it ends (npm start; tests that kill servers on purpose do not). */
+  dieWithParent?: boolean;
   /** SQLite `synchronous` pragma (TEMPORAL_SQLITE_SYNCHRONOUS); NORMAL by default. */
   sqliteSynchronous?: string;
   port: number;
@@ -34,6 +36,8 @@ export interface DevServer {
   stop(): Promise<void>;
   /** Hard kill, as a crash would (for fault tests). */
   kill(): Promise<void>;
+  /** Settles when the server process ends, by itself or stopped; how it ended. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
 /**
@@ -97,8 +101,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const env = await TestWorkflowEnvironment.createLocal({
       server: { ip: '127.0.0.1', port: opts.port, dbFilename: opts.dbFile, namespace, ui: !!opts.uiPort, uiPort: opts.uiPort, extraArgs },
     });
-    const stop = () => env.teardown();
-    return { address, namespace, uiUrl, route: 'sdk', stop, kill: stop };
+    let ended: (v: { code: number | null; signal: string | null }) => void = () => undefined;
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => (ended = r));
+    const stop = () => env.teardown().then(() => ended({ code: 0, signal: null }));
+    return { address, namespace, uiUrl, route: 'sdk', stop, kill: stop, exited };
   }
 
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--db-filename', opts.dbFile, '--namespace', namespace, ...extraArgs];
@@ -108,9 +114,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     mkdirSync(path.dirname(opts.logFile), { recursive: true });
     out = openSync(opts.logFile, 'a');
   }
-  const child = spawn(server.path as string, args, { stdio: ['ignore', out, out] });
+  // The server must not outlive whoever started it, even one killed with SIGKILL: the kernel's parent-death signal
+  // (setpriv --pdeathsig, util-linux) does that where it exists.
+  const guard = opts.dieWithParent && existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'SIGTERM', '--'] : [];
+  const [cmd, ...cmdArgs] = [...guard, server.path as string, ...args];
+  const child = spawn(cmd, cmdArgs, { stdio: ['ignore', out, out] });
   if (typeof out === 'number') closeSync(out);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   try {
     await waitForTemporal(address, namespace, 60_000, child);
   } catch (e) {
@@ -132,6 +142,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     pid: child.pid,
     stop: () => signalAndWait('SIGTERM', 10_000),
     kill: () => signalAndWait('SIGKILL', 0),
+    exited,
   };
 }
 
