@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { temporal } from '@temporalio/proto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { addWorkingDays, calendarOf, monthTimetable } from '../domain/calendar';
+import { addWorkingDays, calendarOf, isWorkingDay, monthTimetable } from '../domain/calendar';
 import { nextWakeAt, type CycleState, type OfficePeriod } from '../domain/cycle';
 import { cycleWorkflowId } from '../domain/names';
 import { allTargets, round2, type Plan, type Target } from '../domain/plan';
@@ -130,7 +130,17 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     args: [{ plan, options: { simulatedStart: new Date(localToEpoch(startDate, '00:00', zone)).toISOString(), maxHistoryEvents: o.maxHistoryEvents } }],
   });
   const state = () => handle.query(stateQuery);
-  const planNow = async () => (await env.currentTimeMs()) + (await state()).clockOffsetMs;
+  // The plan clock's offset is fixed for the cycle's life: read it once, not before every event.
+  const offset = (await state()).clockOffsetMs;
+  const planNow = async () => (await env.currentTimeMs()) + offset;
+  /** People act in office hours: the same instant if it is one, else 10:00 on the next working day. */
+  const officeHours = (t: number) => {
+    const date = epochToLocalDate(t, zone);
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(new Date(t)));
+    if (isWorkingDay(cal, date) && hour >= 9 && hour < 17) return t;
+    const day = isWorkingDay(cal, date) && hour < 9 ? date : addWorkingDays(cal, date, 1);
+    return localToEpoch(day, '10:00', zone);
+  };
   const advanceTo = async (t: number) => {
     const now = await planNow();
     if (t > now) await env.sleep(t - now);
@@ -168,7 +178,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       args: [{ actor: actor(office(op.officeId).contact.personId), officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, evidence: [] }],
     });
     if (period.includes('-Q')) {
-      at((await planNow()) + 3_600_000, () => review(period, op, month));
+      at(officeHours((await planNow()) + 3_600_000), () => review(period, op, month));
     }
   };
   const review = async (period: string, op: OfficePeriod, month: number) => {
@@ -189,7 +199,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     for (const op of ops) {
       const b = behaviourOf(op.officeId, period);
       if (b.mode === 'missing') continue;
-      const when = b.mode === 'onTime' ? localToEpoch(addWorkingDays(cal, openedDate, 1), '10:00', zone) : op.deadlineAt + b.lateDays * 86_400_000;
+      const when = b.mode === 'onTime' ? localToEpoch(addWorkingDays(cal, openedDate, 1), '10:00', zone) : officeHours(op.deadlineAt + b.lateDays * 86_400_000);
       at(when, () => submit(period, op, month));
     }
   };
@@ -211,19 +221,21 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       await handle.executeUpdate(triggerAppraisalUpdate, { args: [{ actor: actor(bureau), action: 'start', reason: 'simulated early appraisal' }] });
     });
   }
-  const runQueue = async () => {
+  /** Play the scripted events; during the year, stop when the appraisal starts (its own round is scheduled next). */
+  const runQueue = async (untilAppraisal: boolean) => {
     while (queue.length) {
       const e = queue.shift()!;
       await advanceTo(e.at);
       await e.run();
       const s = await state();
-      if (s.phase !== 'running') {
+      if (s.phase === 'appraised') break;
+      if (untilAppraisal && s.phase !== 'running') {
         appraisalStarted = true;
         if (queue.every((q) => q.at > e.at)) break;
       }
     }
   };
-  await runQueue();
+  await runQueue(true);
   // Move on until the appraisal starts (after the Q4 check closes, or when the bureau started it).
   for (let guard = 0; !appraisalStarted && guard < 100; guard++) {
     const s = await state();
@@ -240,11 +252,11 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   // Final values are what was reached by the month the appraisal started (December, or earlier when triggered).
   const finalMonth = Math.min(12, Number(s.appraisal!.startDate.slice(5, 7)) + (s.appraisal!.startDate.startsWith(String(plan.year)) ? 0 : 12));
   scheduleReports(final.period, Object.values(final.offices), finalMonth, s.appraisal!.startDate);
-  await runQueue();
+  await runQueue(false); // every office's final report, late ones included, arrives before the appraisal closes or is finalized
   if (scenario.finalize === 'bureau') {
     const after = await state();
     const reported = Object.values(after.periods[final.period].offices).flatMap((op) => Object.entries(op.report?.values ?? {}));
-    await advanceTo((await planNow()) + 86_400_000);
+    await advanceTo(officeHours((await planNow()) + 86_400_000));
     if (reported.length) {
       await handle.executeUpdate(verifyValuesUpdate, { args: [{ actor: actor(leader), values: reported.map(([targetId, value]) => ({ targetId, value })) }] });
     }

@@ -10,9 +10,17 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stateQuery } from '../workflows/messages';
 import type { CycleState } from '../domain/cycle';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { supervisionCycle } from '../workflows/cycle';
 import * as os from 'node:os';
 
-export async function simulateYear(plan: Plan, scenarioName: string, onMonth?: (m: number, of: number) => void): Promise<SimulationResult> {
+/** `inspect` sees the finished cycle's handle before the private server goes away (tests read its audit log). */
+export async function simulateYear(
+  plan: Plan,
+  scenarioName: string,
+  onMonth?: (m: number, of: number) => void,
+  inspect?: (handle: WorkflowHandle<typeof supervisionCycle>) => Promise<void>,
+): Promise<SimulationResult> {
   const scenario = loadScenario(scenarioName);
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
@@ -36,7 +44,9 @@ export async function simulateYear(plan: Plan, scenarioName: string, onMonth?: (
     return await worker.runUntil(async () => {
       const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
       const runs = await historyByRun(env.client, workflowId);
-      const state = await env.client.workflow.getHandle(workflowId).query(stateQuery);
+      const handle = env.client.workflow.getHandle<typeof supervisionCycle>(workflowId);
+      const state = await handle.query(stateQuery);
+      await inspect?.(handle);
       return { workflowId, scenario: scenario.name, result, runs, totalEvents: runs.reduce((a, r) => a + r.events, 0), mail: mailLog(sink.messages, workflowId), lateness: latenessOf(state) };
     });
   } finally {
