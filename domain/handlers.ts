@@ -11,14 +11,10 @@ import { parsePeriod } from './calendar';
 import { targetById, targetsOfOffice, type CycleState, type OfficePeriod, type PeriodState, type ReportRecord } from './cycle';
 import { digestOf } from './digest';
 import type { Plan, Target } from './plan';
+import { groupPeople } from './roles';
 
 export function audit(state: CycleState, at: number, actor: string, action: string, subject: string, payload: unknown, outcome: string) {
   state.audit.push({ seq: state.audit.length + 1, at, actor, action, subject, digest: digestOf(payload), outcome });
-}
-
-function groupPeople(plan: Plan) {
-  const g = plan.assessmentGroup;
-  return [g.leader, ...(g.deputy ? [g.deputy] : []), ...g.members];
 }
 
 export function personName(plan: Plan, personId: string): string | undefined {

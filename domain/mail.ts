@@ -8,6 +8,7 @@
  * receiving system can tell a retry from a new message.
  */
 import { mailLink, pagePath } from './links';
+import { groupPeople } from './roles';
 import { finalPeriod } from './calendar';
 import type { CycleState, MailIntent, MailKind, OfficePeriod } from './cycle';
 import { sha256Hex } from './digest';
@@ -110,8 +111,7 @@ function officeOf(plan: Plan, id: string): Office | undefined {
 }
 
 function group(plan: Plan): string[] {
-  const g = plan.assessmentGroup;
-  return [g.leader.email, ...(g.deputy ? [g.deputy.email] : []), ...g.members.map((m) => m.email)];
+  return groupPeople(plan).map((p) => p.email);
 }
 
 function render(body: Body): { text: string; html: string } {
