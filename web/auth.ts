@@ -7,6 +7,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthStore, SessionRow } from '../store/types';
+import { readCookie, setCookie } from './cookies';
 
 export const SIGN_IN_TOKEN_MS = 15 * 60_000;
 export const SESSION_IDLE_MS = 2 * 3600_000;
@@ -42,9 +43,6 @@ export class Sessions {
     this.cookieName = secure ? '__Host-sid' : 'sid';
   }
 
-  private cookieOptions(maxAgeMs: number) {
-    return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: this.secure, maxAge: Math.floor(maxAgeMs / 1000) };
-  }
 
   async create(reply: FastifyReply, email: string): Promise<void> {
     const id = randomToken();
@@ -58,11 +56,11 @@ export class Sessions {
       absoluteExpiresAt: now + SESSION_ABSOLUTE_MS,
       csrfSecret: randomToken(),
     });
-    reply.setCookie(this.cookieName, id, this.cookieOptions(SESSION_ABSOLUTE_MS));
+    setCookie(reply, this.cookieName, id, { httpOnly: true, secure: this.secure, maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000) });
   }
 
   async read(req: FastifyRequest): Promise<WebSession | undefined> {
-    const id = req.cookies[this.cookieName];
+    const id = readCookie(req, this.cookieName);
     if (!id || id.length > 100) return undefined;
     const idHash = sha256(id);
     const now = this.now();
@@ -73,9 +71,9 @@ export class Sessions {
   }
 
   async destroy(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const id = req.cookies[this.cookieName];
+    const id = readCookie(req, this.cookieName);
     if (id) await this.auth.deleteSession(sha256(id));
-    reply.clearCookie(this.cookieName, { path: '/', secure: this.secure, httpOnly: true, sameSite: 'lax' });
+    setCookie(reply, this.cookieName, '', { httpOnly: true, secure: this.secure, maxAge: 0 });
   }
 }
 
@@ -86,10 +84,10 @@ export class Sessions {
 export const PRE_COOKIE = 'presign';
 
 export function preToken(req: FastifyRequest, reply: FastifyReply, secure: boolean): string {
-  const have = req.cookies[PRE_COOKIE];
+  const have = readCookie(req, PRE_COOKIE);
   if (have && /^[A-Za-z0-9_-]{43}$/.test(have)) return have;
   const t = randomToken();
-  reply.setCookie(PRE_COOKIE, t, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+  setCookie(reply, PRE_COOKIE, t, { httpOnly: true, secure });
   return t;
 }
 

@@ -16,6 +16,7 @@ const TITLE: Record<AppErrorKind, [string, string]> = {
 
 export function statusOf(e: AppError): number {
   // A refusal that is not about who you are (wrong phase, closed period) is a conflict, not a permission problem.
+  if (e.kind === 'refused' && e.code === 'TRY_AGAIN') return 429;
   if (e.kind === 'refused' && e.code !== 'NOT_AUTHORISED') return 409;
   return STATUS[e.kind];
 }

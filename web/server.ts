@@ -6,7 +6,6 @@
  * as actor, and the workflow decides whether that person may do it.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -56,7 +55,6 @@ export async function createWebServer(opts: WebServerOptions): Promise<FastifyIn
     strictTransportSecurity: web.secure ? undefined : false,
   });
   await f.register(rateLimit, { max: opts.requestsPerMinute ?? 600, timeWindow: 60_000 });
-  await f.register(cookie);
   await f.register(formbody, { bodyLimit: 512 * 1024 });
   await f.register(multipart, {
     limits: { fileSize: LIMITS.evidenceBytes, files: LIMITS.evidencePerReport, fields: LIMITS.valuesPerReport + 10, fieldSize: LIMITS.narrativeChars * 4, parts: LIMITS.valuesPerReport + LIMITS.evidencePerReport + 10 },

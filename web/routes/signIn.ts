@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badInput } from '../../app/errors';
 import { PRE_COOKIE, preToken, randomToken, safeReturnTo, sameString, sha256, SIGN_IN_TOKEN_MS } from '../auth';
+import { readCookie } from '../cookies';
 import { csrfError, field, send, type Web } from '../context';
 import { html } from '../html';
 
@@ -13,7 +14,7 @@ const WINDOW_MS = 15 * 60_000;
 const EMAIL = /^[^\s@<>"',;]{1,64}@[^\s@<>"',;]{1,190}\.[^\s@<>"',;]{1,63}$/;
 
 function checkPre(req: FastifyRequest) {
-  const cookie = req.cookies[PRE_COOKIE];
+  const cookie = readCookie(req, PRE_COOKIE);
   const sent = field(req.body, '_csrf');
   if (!cookie || !sent || !sameString(cookie, sent)) throw csrfError();
 }
