@@ -47,6 +47,7 @@ export function officeRoutes(f: FastifyInstance, web: Web) {
             : html`<form method="post" action="${pagePath.office(ref.unitId, ref.year, officeId)}/acknowledge">${csrfField(s.csrf)}<input type="hidden" name="period" value="${o.period}"><button class="secondary">签收 Acknowledge</button></form>`,
         ];
       }),
+      'stack',
     );
     const targets = table(
       ['指标 Target', '目标值 Goal', '时间 Window', '已报进度 Reported'],
@@ -66,7 +67,7 @@ export function officeRoutes(f: FastifyInstance, web: Web) {
 <h2>领导意见 <span class="en">The leader's comments</span></h2>${comments.length ? comments : html`<p class="muted">—</p>`}
 <h2>批示 <span class="en">Instructions</span></h2>${instructions.length ? instructions : html`<p class="muted">—</p>`}
 <h2>指标与进度 <span class="en">Targets and progress</span></h2>${targets}
-<h2>报送记录 <span class="en">Revisions filed</span></h2>${revisions.length ? table(['期次 Period', '版次 Rev.', '时间 At', '报送人 By', '数值 Values', '说明 Narrative', '佐证 Evidence'], revisions) : html`<p class="muted">—</p>`}`;
+<h2>报送记录 <span class="en">Revisions filed</span></h2>${revisions.length ? table(['期次 Period', '版次 Rev.', '时间 At', '报送人 By', '数值 Values', '说明 Narrative', '佐证 Evidence'], revisions, 'stack') : html`<p class="muted">—</p>`}`;
     return send(reply, `${office.name.zh} ${office.name.en}`, body, s);
   });
 
