@@ -1,0 +1,39 @@
+/**
+ * `npm run web`: the web door on its own, against the Temporal server and
+ * store the configuration names (by default those `npm start` runs).
+ */
+import { ConfigError, loadConfig } from '../infra/config';
+import { connectClient, smtpTransport } from '../infra/connection';
+import { openStore } from '../store';
+import { startWeb } from './start';
+
+async function main() {
+  const config = loadConfig();
+  const client = await connectClient(config);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Without SMTP_URL, mail goes to the local sink `npm start` runs.
+  const transport = smtpTransport(config.smtp.url ?? `smtp://127.0.0.1:${config.ports.smtpSink}`, config.smtp);
+  const web = await startWeb({
+    app: { client, namespace: config.temporal.namespace, taskQueue: config.taskQueue, evidence: store.evidence, reports: store.reports },
+    auth: store.auth,
+    mail: { transport, from: config.mailFrom },
+    publicUrl: config.web.publicUrl,
+    host: config.web.host,
+    port: config.web.port,
+  });
+  console.log(`Web door: ${web.url} (people open ${config.web.publicUrl}); store: ${store.backend}`);
+  const stop = async () => {
+    await web.close();
+    transport.close?.();
+    await store.close();
+    await client.connection.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? e.message : `web: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * Who a signed-in address is, cycle by cycle. Plans are immutable for a
+ * cycle's life, so each is queried once and kept by workflow id; the list of
+ * running cycles is asked for at most every few seconds.
+ */
+import { listCycles } from '../app/actions/admin';
+import type { Actor, AppContext, CycleRef } from '../app/context';
+import { openCycle } from '../app/cycles';
+import { AppError } from '../app/errors';
+import { cycleWorkflowId } from '../domain/names';
+import type { Plan } from '../domain/plan';
+import { peopleOf, rolesOf, type Roles } from '../domain/roles';
+
+const LIST_TTL_MS = 5_000;
+
+export interface MyCycle {
+  ref: CycleRef;
+  plan: Plan;
+  roles: Roles;
+}
+
+export class Directory {
+  private plans = new Map<string, Plan>();
+  private running?: { at: number; refs: CycleRef[] };
+
+  constructor(private readonly app: AppContext) {}
+
+  async plan(ref: CycleRef): Promise<Plan> {
+    const id = cycleWorkflowId(ref.unitId, ref.year);
+    let p = this.plans.get(id);
+    if (!p) {
+      p = (await openCycle(this.app, ref)).plan;
+      this.plans.set(id, p);
+    }
+    return p;
+  }
+
+  async runningCycles(): Promise<CycleRef[]> {
+    const now = Date.now();
+    if (!this.running || now - this.running.at > LIST_TTL_MS) {
+      const rows = await listCycles(this.app, { runningOnly: true });
+      this.running = { at: now, refs: rows.filter((r) => r.unit && r.year).map((r) => ({ unitId: r.unit, year: r.year })) };
+    }
+    return this.running.refs;
+  }
+
+  /** The running cycles whose plan names this address, with the person's roles in each. */
+  async cyclesOf(email: string): Promise<MyCycle[]> {
+    const key = email.trim().toLowerCase();
+    const out: MyCycle[] = [];
+    for (const ref of await this.runningCycles()) {
+      const plan = await this.plan(ref).catch(() => undefined);
+      const person = plan && peopleOf(plan).find((p) => p.email === key);
+      const roles = person && rolesOf(plan, person.personId);
+      if (plan && roles) out.push({ ref, plan, roles });
+    }
+    return out;
+  }
+
+  /** The actor for a cycle page: the plan's person with this address, or a NOT_AUTHORISED refusal. */
+  async actorFor(email: string, ref: CycleRef): Promise<{ actor: Actor; plan: Plan; roles: Roles }> {
+    const plan = await this.plan(ref);
+    const person = peopleOf(plan).find((p) => p.email === email.toLowerCase());
+    const roles = person && rolesOf(plan, person.personId);
+    if (!person || !roles) throw new AppError('refused', 'NOT_AUTHORISED', `${email} is not named in the ${ref.year} plan of ${ref.unitId}: ask the assessment group to add you to the plan, or sign in with the address the plan names`);
+    return { actor: { personId: person.personId, via: 'web' }, plan, roles };
+  }
+}

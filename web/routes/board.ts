@@ -1,0 +1,87 @@
+/**
+ * The board (督办看板) for the bureau and the group: offices by months, the
+ * running and projected score, and starting or finalising the year-end
+ * appraisal, each behind a confirmation page that says what will happen.
+ */
+import type { FastifyInstance } from 'fastify';
+import { groupRecord } from '../../app/actions/groupView';
+import { triggerAppraisal } from '../../app/actions/groupDecisions';
+import { badInput } from '../../app/errors';
+import { pagePath } from '../../domain/links';
+import { cycleView } from '../../domain/view';
+import { boardRows, CELL_LABEL } from '../board';
+import { checkCsrf, cycleRefOf, field, requireSession, send, type Web } from '../context';
+import { bi, csrfField, html, table } from '../html';
+import { planNow } from './office';
+
+const WHAT: Record<'start' | 'finalize', [string, string, string]> = {
+  start: [
+    '启动年底考评',
+    'Start the year-end appraisal',
+    '各科室将收到年终报送通知（最终数值和年末申报），季度催办停止；小组长随后可核实数值。 Every office is mailed a request for its final values and year-end declaration; monthly and quarterly chasing stops; the leader can then verify values.',
+  ],
+  finalize: [
+    '完成年底考评',
+    'Finalise the appraisal now',
+    '立即以已记录的数值计算 680 分考评、等次和评先评优资格，生成报告并发送给小组；此后不再接受任何报送。 The 680-point appraisal, the grade and the consequence rule are computed now from what is recorded; the report is written and mailed to the group; the cycle then accepts no more reports.',
+  ],
+};
+
+function actionOf(v: string): 'start' | 'finalize' {
+  if (v !== 'start' && v !== 'finalize') throw badInput(`"${v.slice(0, 20)}" is not an appraisal action: use the buttons on the board`);
+  return v;
+}
+
+export function boardRoutes(f: FastifyInstance, web: Web) {
+  f.get('/cycles/:unit/:year/board', async (req, reply) => {
+    const s = requireSession(req, reply);
+    if (!s) return reply;
+    const ref = cycleRefOf(req.params);
+    const { actor, roles } = await web.directory.actorFor(s.email, ref);
+    const { plan, state } = await groupRecord(web.app, actor, ref);
+    const now = planNow(state);
+    const view = cycleView(plan, state, now);
+    const months = Array.from({ length: 12 }, (_, i) => `${i + 1}月`);
+    const grid = table(
+      ['科室 Office', ...months],
+      boardRows(plan, state, now).map((r) => [r.name, ...r.cells.map((c) => html`<span class="${c}" title="${CELL_LABEL[c][1]}">${CELL_LABEL[c][0]}</span>`)]),
+      'cells',
+    );
+    const appraisalAction = state.phase === 'running' && !state.appraisalStartRequestedBy ? 'start' : state.phase === 'appraisal' && !state.appraisal?.finalizeRequestedBy ? 'finalize' : undefined;
+    const a = view.appraisal;
+    const body = html`<h1>督办看板 <span class="en">Board</span> · ${plan.unit.name.zh} ${plan.year}</h1>
+<div class="card"><p>计划时钟 <span class="en">Plan clock</span>: ${view.planNow} · 阶段 <span class="en">phase</span>: ${view.phase}</p>
+<p>当前得分 <span class="en">Running score</span>: <b>${view.runningScore.total} / ${view.runningScore.maxPoints}</b> · 预计 <span class="en">projected</span>: <b>${view.projectedScore.total}</b> (${view.projectedScore.grade})</p>
+${a?.total !== undefined ? html`<p>考评结果 <span class="en">Appraisal</span>: <b>${a.total} / ${a.maxPoints}</b> ${a.grade} · <a href="${pagePath.appraisal(ref.unitId, ref.year)}">报告 Report</a></p>` : ''}
+<p>逾期科室 <span class="en">Late offices</span>: ${view.lateOffices.join(', ') || '—'} · 待审 <span class="en">awaiting approval</span>: ${view.pendingApprovals.length}</p></div>
+<p class="muted">${(Object.keys(CELL_LABEL) as (keyof typeof CELL_LABEL)[]).map((c) => html`<span class="${c}">${CELL_LABEL[c][0]}</span> ${CELL_LABEL[c][1]} · `)}</p>
+${grid}
+${roles.appraisalTriggerer && appraisalAction ? html`<p><a class="button" href="${pagePath.board(ref.unitId, ref.year)}/appraisal?action=${appraisalAction}">${bi(WHAT[appraisalAction][0], WHAT[appraisalAction][1])}</a></p>` : ''}`;
+    return send(reply, '督办看板 Board', body, s);
+  });
+
+  // The confirmation page: a GET changes nothing; the button on it POSTs.
+  f.get('/cycles/:unit/:year/board/appraisal', async (req, reply) => {
+    const s = requireSession(req, reply);
+    if (!s) return reply;
+    const ref = cycleRefOf(req.params);
+    const action = actionOf(String((req.query as Record<string, unknown>).action ?? ''));
+    await web.directory.actorFor(s.email, ref);
+    const [zh, en, what] = WHAT[action];
+    const body = html`<h1>${zh} <span class="en">${en}</span></h1><div class="card"><p>${what}</p>
+<form method="post" action="${pagePath.board(ref.unitId, ref.year)}/appraisal">${csrfField(s.csrf)}<input type="hidden" name="action" value="${action}">
+<label for="reason">理由（可选） <span class="en">Reason (optional)</span></label><input type="text" id="reason" name="reason">
+<button>确认 Confirm: ${en}</button> <a href="${pagePath.board(ref.unitId, ref.year)}">取消 Cancel</a></form></div>`;
+    return send(reply, `${zh} ${en}`, body, s);
+  });
+
+  f.post('/cycles/:unit/:year/board/appraisal', async (req, reply) => {
+    const s = requireSession(req, reply);
+    if (!s) return reply;
+    checkCsrf(s, req.body);
+    const ref = cycleRefOf(req.params);
+    const { actor } = await web.directory.actorFor(s.email, ref);
+    await triggerAppraisal(web.app, actor, ref, { action: actionOf(field(req.body, 'action')), reason: field(req.body, 'reason') });
+    return reply.redirect(pagePath.board(ref.unitId, ref.year), 303);
+  });
+}
