@@ -13,7 +13,7 @@ import { migrate } from './migrations';
 import { describePgUrl, openPgDb, type PgHooks } from './postgres';
 import { dbReports } from './reports';
 import { openSqliteDb } from './sqlite';
-import type { Store } from './types';
+import { StoreError, type Store } from './types';
 
 export * from './types';
 export { CLAIM_STALE_MS, holderIsDead } from './ledger';
@@ -71,7 +71,7 @@ export async function openStore(o: StoreOptions): Promise<OpenedStore> {
 export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaultDataDir = path.resolve('.data')): { databaseUrl?: string; dataDir: string } {
   const url = env.DATABASE_URL?.trim();
   if (url && !/^postgres(ql)?:\/\/[^\s]+$/.test(url)) {
-    throw new Error(`DATABASE_URL must be postgres://user:password@host:5432/database (got something else); unset it to use SQLite in DATA_DIR`);
+    throw new StoreError('DATABASE_URL_INVALID', 'DATABASE_URL must look like postgres://user:password@host:5432/database; fix it, or unset it to use SQLite in DATA_DIR');
   }
   return { databaseUrl: url || undefined, dataDir: path.resolve(env.DATA_DIR ?? defaultDataDir) };
 }
