@@ -112,7 +112,7 @@ export async function sigkillMidDispatch(h: DevHarness, ledger: CrashLedger): Pr
       count.set(k, (count.get(k) ?? 0) + 1);
     }
     expect(count.size).toBe(CYCLES * OFFICES);
-    expect([...count.values()].every((n) => n === 1)).toBe(true);
+    expect([...count.entries()].filter(([, n]) => n !== 1)).toEqual([]); // names any office mailed twice
     for (const handle of handles) {
       const s = await handle.query(stateQuery);
       expect(Object.keys(s.periods['2026-Q4'].offices).sort()).toEqual(['achievements', 'hi-tech-office', 'planning', 'rural-social']);
