@@ -11,5 +11,5 @@ export function createActivities(deps: ActivityDeps) {
   return { ...createMailActivities(deps), ...createReportActivities(deps) };
 }
 
-export { FileLedger, type SentLedger } from './ledger';
+export { FileLedger, StoreLedger, type SentLedger } from './ledger';
 export { isPermanentSmtpError, type MailTransport } from './mail';

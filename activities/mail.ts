@@ -93,9 +93,9 @@ export function createMailActivities(deps: MailDeps) {
 
     async sendMail(msg: MailMessage): Promise<SendResult> {
       if (!msg.to.length) throw ApplicationFailure.nonRetryable(`message ${msg.key} has no recipient`, 'InvalidMessage');
-      const done = deps.ledger.sent(msg.key);
+      const done = await deps.ledger.sent(msg.key);
       if (done) return { status: 'already-sent', messageId: done.messageId, accepted: done.accepted, rejected: [] };
-      if (!deps.ledger.claim(msg.key)) {
+      if (!(await deps.ledger.claim(msg.key))) {
         // Another attempt (another worker, or one that timed out) is sending it right now.
         throw ApplicationFailure.retryable(`message ${msg.key} is being sent by another attempt`, 'MailInProgress');
       }
@@ -103,7 +103,7 @@ export function createMailActivities(deps: MailDeps) {
       for (const a of msg.attachments) {
         const p = path.resolve(a.path);
         if (!p.startsWith(root + path.sep)) {
-          deps.ledger.release(msg.key);
+          await deps.ledger.release(msg.key);
           throw ApplicationFailure.nonRetryable(`attachment ${a.filename} is outside ${root}`, 'InvalidMessage');
         }
       }
@@ -122,7 +122,7 @@ export function createMailActivities(deps: MailDeps) {
           attachments: msg.attachments.map((a) => ({ filename: a.filename, path: a.path })),
         });
       } catch (e) {
-        deps.ledger.release(msg.key);
+        await deps.ledger.release(msg.key);
         const message = (e as Error).message.replace(/\s+/g, ' ').slice(0, 300);
         if (isPermanentSmtpError(e)) throw ApplicationFailure.nonRetryable(`the mail server refused ${msg.to.join(', ')}: ${message}`, 'MailRejected');
         logContext()?.warn('mail delivery failed; will retry', { key: msg.key, error: message });
@@ -130,7 +130,7 @@ export function createMailActivities(deps: MailDeps) {
       }
       const accepted = (info.accepted ?? []).map(addr);
       const rejected = (info.rejected ?? []).map(addr);
-      deps.ledger.markSent({ key: msg.key, messageId: msg.messageId, sentAt: new Date().toISOString(), accepted, response: info.response });
+      await deps.ledger.markSent({ key: msg.key, messageId: msg.messageId, sentAt: new Date().toISOString(), accepted, response: info.response });
       return { status: 'sent', messageId: msg.messageId, accepted, rejected };
     },
   };

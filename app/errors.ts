@@ -32,6 +32,7 @@ const STORE_KIND: Record<StoreError['code'], AppErrorKind> = {
   EVIDENCE_NOT_A_FILE: 'input',
   DATABASE_NEWER_THAN_CODE: 'internal',
   DATABASE_UNAVAILABLE: 'unreachable',
+  DATABASE_URL_INVALID: 'input',
 };
 
 /** Turn whatever a Temporal call or the store threw into one AppError, by error type and gRPC status. */

@@ -15,7 +15,8 @@ import { ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } fr
 import { connectClient, smtpTransport } from '../infra/connection';
 import { isPortOpen, waitForTemporal, type DevServer } from '../infra/devServer';
 import { MailSink } from '../infra/smtpSink';
-import { FileEvidenceStore } from '../store/fileEvidence';
+import { openConfiguredStore } from '../store';
+import { startWeb } from '../web/start';
 import { loadPlan, PlanError } from './planLoader';
 import { runDevServer, runWorker, stopLeftoverDevServer, waitForPortFree } from './startParts';
 import { Supervisor } from './supervisor';
@@ -71,7 +72,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     if (why) console.error(`error: ${why}`);
-    console.log('\nstopping: worker, mail sink, Temporal server …');
+    console.log('\nstopping: web, worker, store, mail sink, Temporal server …');
     await sup.stopAll((name, e) => console.error(`  while stopping ${name}: ${e.message}`));
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`  while stopping: ${e.message}`));
     console.log('stopped. `npm start` again continues the same cycles.');
@@ -84,16 +85,23 @@ async function main() {
   try {
     const temporal = await temporalServer(config, sup);
     const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
+    const store = await openConfiguredStore(cfg);
+    stops.push(() => store.close());
     const m = await mail(cfg, stops);
-    await sup.keep('the worker', () => runWorker(cfg, m.transport));
+    await sup.keep('the worker', () => runWorker(cfg, m.transport, store));
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
-    const outcome = await startCycle({ client, namespace: cfg.temporal.namespace, taskQueue: cfg.taskQueue, evidence: new FileEvidenceStore(cfg.evidenceDir) }, plan);
+    const app = { client, namespace: cfg.temporal.namespace, taskQueue: cfg.taskQueue, evidence: store.evidence, reports: store.reports };
+    const web = await startWeb({ app, auth: store.auth, mail: { transport: m.transport, from: cfg.mailFrom }, publicUrl: cfg.web.publicUrl, host: cfg.web.host, port: cfg.web.port, trustProxy: cfg.web.trustProxy });
+    stops.push(() => web.close());
+    const outcome = await startCycle(app, plan);
     console.log(`
 Supervision cycle engine is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Temporal:  ${temporal.note}
   Web UI:    ${temporal.uiUrl ? `${temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows (operator console)` : '(none: the server is not local)'}
+  Web:       ${cfg.web.publicUrl} (offices, the group leader and the bureau sign in with their e-mail address)
   Worker:    task queue "${cfg.taskQueue}", namespace "${cfg.temporal.namespace}"
+  Store:     ${store.backend === 'sqlite' ? `SQLite in ${dataPaths(cfg.dataDir).database}` : `PostgreSQL at ${describeConfig(cfg).database}`}${store.imported.ledger || store.imported.evidence ? ` (imported ${store.imported.ledger} sent records and ${store.imported.evidence} evidence files from the old folders)` : ''}
   Mail:      ${m.note}
   Cycle:     ${outcome.workflowId} for ${plan.unit.name.zh} (${plan.unit.name.en}), plan year ${plan.year}: ${outcome.status}
              plan file ${config.plan.file}${year !== probe.year ? ` (its ${probe.year} plan run for ${year})` : ''}

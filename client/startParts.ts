@@ -8,6 +8,7 @@ import { connectWorker } from '../infra/connection';
 import { startDevServer, type DevServer } from '../infra/devServer';
 import { readProvisioned } from '../infra/provision';
 import { createCycleWorker } from '../worker/worker';
+import type { Store } from '../store/types';
 import type { Running } from './supervisor';
 
 const pidFile = (c: AppConfig) => path.join(dataPaths(c.dataDir).temporal, 'dev-server.pid');
@@ -62,7 +63,7 @@ export async function runDevServer(c: AppConfig): Promise<Running & { server: De
   };
 }
 
-export async function runWorker(c: AppConfig, transport: MailTransport): Promise<Running> {
+export async function runWorker(c: AppConfig, transport: MailTransport, store: Store): Promise<Running> {
   const connection: NativeConnection = await connectWorker(c);
   const worker = await createCycleWorker({
     connection,
@@ -70,7 +71,8 @@ export async function runWorker(c: AppConfig, transport: MailTransport): Promise
     taskQueue: c.taskQueue,
     transport,
     mailFrom: c.mailFrom,
-    ledgerDir: c.ledgerDir,
+    store,
+    journalDir: dataPaths(c.dataDir).journal,
     reportsDir: c.reportsDir,
     publicUrl: c.web.publicUrl,
     tuning: c.worker.maxCachedWorkflows ? { maxCachedWorkflows: c.worker.maxCachedWorkflows } : undefined,

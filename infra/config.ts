@@ -47,6 +47,7 @@ const envSchema = z.object({
   SMTP_SINK_PORT: port('the local mail sink').default(2525),
   WEB_PORT: port('the web door').default(3000),
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  WEB_TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true (behind a reverse proxy that sets X-Forwarded-For) or false' }).default('false'),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be the address people open, e.g. https://kaohe.example.gov.cn (no query or fragment)')
@@ -64,6 +65,8 @@ export class ConfigError extends Error {
 export function dataPaths(dataDir: string) {
   return {
     ledger: path.join(dataDir, 'sent-ledger'),
+    /** Sends accepted by the mail server but not yet recorded in the store: local to each worker's machine. */
+    journal: path.join(dataDir, 'sent-journal'),
     evidence: path.join(dataDir, 'evidence'),
     reports: path.join(dataDir, 'reports'),
     mail: path.join(dataDir, 'mail'),
@@ -84,7 +87,7 @@ export interface AppConfig {
   databaseUrl?: string;
   plan: { file: string; year?: number };
   ports: { devServer: number; devServerUi: number; smtpSink: number };
-  web: { port: number; host: string; publicUrl: string };
+  web: { port: number; host: string; publicUrl: string; trustProxy: boolean };
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   worker: { maxCachedWorkflows?: number };
 }
@@ -141,7 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     plan: { file: path.resolve(e.PLAN_FILE ?? SEED_PLAN_PATH), year: e.PLAN_YEAR },
     ports: { devServer: e.DEV_SERVER_PORT, devServerUi: e.DEV_SERVER_UI_PORT ?? e.DEV_SERVER_PORT + 1000, smtpSink: e.SMTP_SINK_PORT },
-    web: { port: e.WEB_PORT, host: e.WEB_HOST, publicUrl: e.PUBLIC_URL ?? `http://127.0.0.1:${e.WEB_PORT}` },
+    web: { port: e.WEB_PORT, host: e.WEB_HOST, publicUrl: e.PUBLIC_URL ?? `http://127.0.0.1:${e.WEB_PORT}`, trustProxy: e.WEB_TRUST_PROXY === 'true' },
     logLevel: e.LOG_LEVEL,
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
   };

@@ -13,7 +13,7 @@ import { migrate } from './migrations';
 import { describePgUrl, openPgDb, type PgHooks } from './postgres';
 import { dbReports } from './reports';
 import { openSqliteDb } from './sqlite';
-import type { Store } from './types';
+import { StoreError, type Store } from './types';
 
 export * from './types';
 export { CLAIM_STALE_MS, holderIsDead } from './ledger';
@@ -68,10 +68,7 @@ export async function openStore(o: StoreOptions): Promise<OpenedStore> {
  * DATA_DIR (where the SQLite file and the old files live). The one place
  * that reads them, so the central configuration can take it over whole.
  */
-export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaultDataDir = path.resolve('.data')): { databaseUrl?: string; dataDir: string } {
-  const url = env.DATABASE_URL?.trim();
-  if (url && !/^postgres(ql)?:\/\/[^\s]+$/.test(url)) {
-    throw new Error(`DATABASE_URL must be postgres://user:password@host:5432/database (got something else); unset it to use SQLite in DATA_DIR`);
-  }
-  return { databaseUrl: url || undefined, dataDir: path.resolve(env.DATA_DIR ?? defaultDataDir) };
+/** The store a deployment's configuration names (infra/config.ts parsed and checked DATABASE_URL and the folders). */
+export function openConfiguredStore(c: { databaseUrl?: string; dataDir: string; ledgerDir: string; evidenceDir: string }): Promise<OpenedStore> {
+  return openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, legacy: { ledgerDir: c.ledgerDir, evidenceDir: c.evidenceDir } });
 }

@@ -66,6 +66,9 @@ export function openPgDb(url: string, hooks: PgHooks = {}): Db {
         throw wrap(e);
       }
       let broken: Error | undefined;
+      // A connection cut while checked out emits 'error' too; the failing query already reports it.
+      const ignore = () => undefined;
+      client.on('error', ignore);
       try {
         await client.query('BEGIN');
         const r = await fn(on(client));
@@ -77,6 +80,7 @@ export function openPgDb(url: string, hooks: PgHooks = {}): Db {
         throw wrap(e);
       } finally {
         // A connection that could not even roll back is discarded, not returned to the pool.
+        client.off('error', ignore);
         client.release(broken);
       }
     },

@@ -2,12 +2,24 @@
  * SQLite backend: one file (DATA_DIR/app.sqlite) in WAL mode, so readers do
  * not block the writer and several processes on one machine may share it.
  * better-sqlite3 is synchronous; statements are queued so that one async
- * transaction's statements never interleave with another call's.
+ * transaction's statements never interleave with another call's. The queue
+ * is per file, not per connection: a second connection in the same process
+ * waiting on the lock would block the only thread, and with it the holder.
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, Queryable, Rows } from './db';
+
+const queues = new Map<string, Promise<unknown>>();
+
+function serialOn(file: string) {
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = (queues.get(file) ?? Promise.resolve()).then(fn, fn);
+    queues.set(file, run.catch(() => undefined));
+    return run;
+  };
+}
 
 export function openSqliteDb(file: string): Db {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -32,12 +44,7 @@ export function openSqliteDb(file: string): Db {
       db.exec(sql);
     },
   };
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = serialOn(path.resolve(file));
   return {
     dialect: 'sqlite',
     query: (sql, params) => serial(() => direct.query(sql, params)),

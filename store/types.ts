@@ -122,7 +122,7 @@ export interface Store {
 }
 
 /** Stable codes of store refusals, shown to people as one line. */
-export type StoreErrorCode = 'EVIDENCE_TOO_LARGE' | 'EVIDENCE_HASH_MISMATCH' | 'EVIDENCE_TRUNCATED' | 'EVIDENCE_NOT_A_FILE' | 'DATABASE_NEWER_THAN_CODE' | 'DATABASE_UNAVAILABLE';
+export type StoreErrorCode = 'EVIDENCE_TOO_LARGE' | 'EVIDENCE_HASH_MISMATCH' | 'EVIDENCE_TRUNCATED' | 'EVIDENCE_NOT_A_FILE' | 'DATABASE_NEWER_THAN_CODE' | 'DATABASE_UNAVAILABLE' | 'DATABASE_URL_INVALID';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

@@ -4,13 +4,13 @@
  */
 import { ConfigError, loadConfig } from '../infra/config';
 import { connectClient, smtpTransport } from '../infra/connection';
-import { openStore } from '../store';
+import { openConfiguredStore } from '../store';
 import { startWeb } from './start';
 
 async function main() {
   const config = loadConfig();
   const client = await connectClient(config);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openConfiguredStore(config);
   // Without SMTP_URL, mail goes to the local sink `npm start` runs.
   const transport = smtpTransport(config.smtp.url ?? `smtp://127.0.0.1:${config.ports.smtpSink}`, config.smtp);
   const web = await startWeb({
@@ -20,6 +20,7 @@ async function main() {
     publicUrl: config.web.publicUrl,
     host: config.web.host,
     port: config.web.port,
+    trustProxy: config.web.trustProxy,
   });
   console.log(`Web door: ${web.url} (people open ${config.web.publicUrl}); store: ${store.backend}`);
   const stop = async () => {

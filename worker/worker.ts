@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { dataPaths } from '../infra/config';
-import { createActivities, FileLedger, type MailTransport } from '../activities';
+import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
+import type { Store } from '../store/types';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -10,10 +11,14 @@ export interface CycleWorkerOptions {
   taskQueue: string;
   transport: MailTransport;
   mailFrom: string;
-  /** The sent ledger and report files live here (as ledger/ and reports/) unless named one by one. */
+  /** The application store: its ledger replaces the ledger folder, and every report file is indexed in it. */
+  store?: Store;
+  /** The sent ledger (without a store) and report files live here (as ledger/ and reports/) unless named one by one. */
   dataDir?: string;
   ledgerDir?: string;
   reportsDir?: string;
+  /** This machine's journal of sends not yet recorded in the store (crash safety; see StoreLedger). */
+  journalDir?: string;
   /** The web door's address, for the links in mail (PUBLIC_URL). */
   publicUrl?: string;
   /** A pre-built workflow bundle (tests bundle once per suite); otherwise the sources are bundled at start. */
@@ -27,10 +32,11 @@ export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workfl
 export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> {
   const ledgerDir = o.ledgerDir ?? (o.dataDir && dataPaths(o.dataDir).ledger);
   const reportsDir = o.reportsDir ?? (o.dataDir && dataPaths(o.dataDir).reports);
-  if (!ledgerDir || !reportsDir) throw new Error('createCycleWorker needs dataDir, or both ledgerDir and reportsDir');
+  if ((!ledgerDir && !o.store) || !reportsDir) throw new Error('createCycleWorker needs dataDir, or reportsDir and either a store or ledgerDir');
   const activities = createActivities({
     transport: o.transport,
-    ledger: new FileLedger(ledgerDir),
+    ledger: o.store ? new StoreLedger(o.store.ledger, Date.now, o.journalDir ?? (o.dataDir && dataPaths(o.dataDir).journal)) : new FileLedger(ledgerDir!),
+    reportIndex: o.store?.reports,
     from: o.mailFrom,
     attachmentRoot: reportsDir,
     reportsDir,

@@ -12,7 +12,7 @@ import type { Actor, AppContext, CycleRef } from '../../app/context';
 import { AppError, type AppErrorKind } from '../../app/errors';
 import { loadConfig, type AppConfig } from '../../infra/config';
 import { connectClient } from '../../infra/connection';
-import { FileEvidenceStore } from '../../store/fileEvidence';
+import { openConfiguredStore, type OpenedStore } from '../../store';
 
 export const EXIT = { ok: 0, input: 1, refused: 2, notFound: 3, unreachable: 4, internal: 5 } as const;
 export const EXIT_OF_KIND: Record<AppErrorKind, number> = { input: 1, refused: 2, notFound: 3, unreachable: 4, internal: 5 };
@@ -43,6 +43,7 @@ export interface CommandEnv {
 export function commandEnv(io: Io): CommandEnv {
   let config: AppConfig | undefined;
   let client: Promise<Client> | undefined;
+  let store: Promise<OpenedStore> | undefined;
   const env: CommandEnv = {
     io,
     config: () => (config ??= loadConfig()),
@@ -51,11 +52,14 @@ export function commandEnv(io: Io): CommandEnv {
       client ??= connectClient(c).catch((e) => {
         throw new CliError(`cannot reach Temporal at ${c.temporal.address} (${(e as Error).message.split('\n')[0]}): is \`npm start\` running? Set TEMPORAL_ADDRESS for another server`, EXIT.unreachable);
       });
-      return { client: await client, namespace: c.temporal.namespace, taskQueue: c.taskQueue, evidence: new FileEvidenceStore(c.evidenceDir) };
+      store ??= openConfiguredStore(c);
+      const s = await store;
+      return { client: await client, namespace: c.temporal.namespace, taskQueue: c.taskQueue, evidence: s.evidence, reports: s.reports };
     },
     print: (json, data, text) => io.out(json ? JSON.stringify(data, null, 2) : text()),
     async close() {
       if (client) await client.then((c) => c.connection.close()).catch(() => undefined);
+      if (store) await store.then((s) => s.close()).catch(() => undefined);
     },
   };
   return env;

@@ -7,6 +7,7 @@ import { smtpTransport } from '../../infra/connection';
 import { freePort, startDevServer, type DevServer } from '../../infra/devServer';
 import { requireProvisioned } from '../../infra/provision';
 import { MailSink } from '../../infra/smtpSink';
+import type { Store } from '../../store/types';
 import { createCycleWorker } from '../../worker/worker';
 import { quietRuntime, tempDir, workflowBundle } from './temporal';
 
@@ -18,7 +19,7 @@ export interface DevHarness {
   sink: MailSink;
   client: Client;
   /** Start an in-process worker (the current code unless a bundle is given); stop it with its `stop`. */
-  startWorker(opts: { taskQueue: string; bundle?: WorkflowBundleWithSourceMap; ledgerDir?: string; identity?: string }): Promise<{ worker: Worker; stop(): Promise<void> }>;
+  startWorker(opts: { taskQueue: string; bundle?: WorkflowBundleWithSourceMap; ledgerDir?: string; identity?: string; store?: Store; reportsDir?: string }): Promise<{ worker: Worker; stop(): Promise<void> }>;
   /** Kill the server as a crash would and start it again on the same SQLite file. */
   restartServer(): Promise<void>;
   stop(): Promise<void>;
@@ -49,7 +50,8 @@ export async function startDevHarness(name: string): Promise<DevHarness> {
         transport,
         mailFrom: 'group@test.local',
         ledgerDir: opts.ledgerDir ?? path.join(dir, 'ledger'),
-        reportsDir: path.join(dir, 'reports'),
+        store: opts.store,
+        reportsDir: opts.reportsDir ?? path.join(dir, 'reports'),
         workflowBundle: opts.bundle ?? (await workflowBundle()),
         tuning: opts.identity ? { identity: opts.identity } : undefined,
       });

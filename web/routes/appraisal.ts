@@ -28,7 +28,7 @@ export function appraisalRoutes(f: FastifyInstance, web: Web) {
         .type(`${TYPES[format as ReportFormat]}; charset=utf-8`)
         .send(text);
     }
-    const audit = await auditLog(web.app, ref, actor);
+    const { entries: audit } = await auditLog(web.app, ref, actor);
     const auditTable = table(['#', '时间 At', '人 Actor', '操作 Action', '对象 Subject', '结果 Outcome'], audit.map((e) => [e.seq, formatLocal(e.at, plan.timeZone), e.actor, e.action, e.subject, e.outcome]));
     const a = state.appraisal?.result;
     const base = pagePath.appraisal(ref.unitId, ref.year);
