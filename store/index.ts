@@ -13,7 +13,7 @@ import { migrate } from './migrations';
 import { describePgUrl, openPgDb, type PgHooks } from './postgres';
 import { dbReports } from './reports';
 import { openSqliteDb } from './sqlite';
-import { StoreError, type Store } from './types';
+import type { Store } from './types';
 
 export * from './types';
 export { CLAIM_STALE_MS, holderIsDead } from './ledger';
