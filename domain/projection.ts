@@ -100,10 +100,13 @@ export function projectTarget(plan: ScoringPlan, target: Target, input: TargetIn
   const share = Math.max(proRataShare(target, p.month), 1 / length);
   const expectedThen = expectedBy(target, goal, Math.max(p.month, target.window.startMonth));
   const pace = expectedThen > EPS ? v / expectedThen : 1; // nothing was due yet: on course
-  let projectedValue: number;
-  if (ended || method === 'lastValue') projectedValue = v;
+  // Nothing due yet and nothing done says nothing about the year: on course, but not projected (not full points).
+  const silent = expectedThen <= EPS && v <= EPS && !ended;
+  let projectedValue: number | null;
+  if (silent) projectedValue = null;
+  else if (ended || method === 'lastValue') projectedValue = v;
   else if (expectedThen > EPS) projectedValue = (v * goal) / expectedThen;
-  else projectedValue = Math.max(goal, v / share);
+  else projectedValue = v / share;
   const reasons: LightReason[] = [];
   let light: Light;
   if (v >= goal - EPS) [light, reasons[0]] = ['green', 'achieved'];
@@ -115,7 +118,8 @@ export function projectTarget(plan: ScoringPlan, target: Target, input: TargetIn
     light = 'red';
     reasons.push('overdue');
   }
-  return { ...base, method, reported: v, expectedNow, pace: round2(pace), projectedValue: round2(projectedValue), projectedPoints: points(projectedValue), light, reasons };
+  const projected = projectedValue === null ? null : round2(projectedValue);
+  return { ...base, method, reported: v, expectedNow, pace: round2(pace), projectedValue: projected, projectedPoints: projectedValue === null ? null : points(projectedValue), light, reasons };
 }
 
 export interface OfficeLight {
