@@ -186,7 +186,7 @@ export function rollUp(plan: Pick<Plan, 'offices' | 'categories' | 'scoring' | '
     asOfMonth,
     targets,
     offices,
-    unit: { light, projectedPoints, ofPoints, fraction: round2(fraction), estimate: round2(fraction * plan.totalPoints), maxPoints: plan.totalPoints, grade: grade.id, gradeName: grade.name, knownTargets: known.length, targets: targets.length },
+    unit: { light, projectedPoints, ofPoints, fraction: Math.round(fraction * 10_000) / 10_000, estimate: round2(fraction * plan.totalPoints), maxPoints: plan.totalPoints, grade: grade.id, gradeName: grade.name, knownTargets: known.length, targets: targets.length },
   };
 }
 
