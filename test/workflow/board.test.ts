@@ -75,6 +75,5 @@ test('a what-if from a live cycle projects its appraisal and leaves the live cyc
   expect(r.appraisal.grade).toBe('excellent');
   const after = { length: (await live.describe()).historyLength, state: await live.query(stateQuery) };
   expect(after).toEqual(before);
-  // eslint-disable-next-line no-console
   console.log(`what-if: ${r.appraisal.total} / ${r.appraisal.maxPoints} ${r.appraisal.grade}; live history ${before.length} events before and after`);
 });

@@ -67,7 +67,6 @@ test('every office at half of each target, on time: the first warning goes out i
   expect(kinds(workflowId, 'recovery')).toEqual([]);
   expect(bodyOf(workflowId, 'warning', 'planning')).toMatch(/应完成 expected by now \| 已报 reported \| 年底预测 projected/);
   expect(bodyOf(workflowId, 'warning', 'planning')).toContain('/offices/planning');
-  // eslint-disable-next-line no-console
   console.log(`half-pace year: first warning ${first.date} (${first.office}), ${warnings.length} warning mails, appraisal ${appraisal.date}, ${monthsAhead.toFixed(1)} months ahead`);
 });
 
