@@ -15,6 +15,7 @@ import { DocumentError } from './importer/extract';
 import { ValuesWorkbookError } from './excel/valuesWorkbook';
 import { PlanError } from './planLoader';
 import * as appraisal from './commands/appraisal';
+import * as boardCommands from './commands/board';
 import * as groupDecisions from './commands/groupDecisions';
 import * as officeReports from './commands/officeReports';
 import * as plans from './commands/plans';
@@ -57,7 +58,7 @@ export async function runCli(argv: string[], io: Io = stdio): Promise<number> {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExit codes: 0 done, 1 bad input, 2 refused by the cycle, 3 not found, 4 cannot reach Temporal, 5 internal error.');
-  for (const m of [plans, read, officeReports, groupDecisions, appraisal, simulate]) m.register(program, env);
+  for (const m of [plans, read, officeReports, groupDecisions, appraisal, simulate, boardCommands]) m.register(program, env);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

@@ -36,6 +36,8 @@ export const scenarioSchema = z
     periods: z.record(z.string(), z.record(z.string(), behaviour)).default({}),
     /** Fraction of every goal reached by the end of its window (1 = exactly met). */
     achievement: z.number().min(0).max(5).default(1),
+    /** Per office, overriding `achievement` (what-if: "rural-social reaches 80%"). */
+    achievementByOffice: z.record(z.string(), z.number().min(0).max(5)).default({}),
     /** The leader returns these quarterly reports once before approving them. */
     returnFirst: z.array(z.object({ officeId: z.string(), period: z.string(), comment: z.string().default('请补充佐证材料 Please add evidence.') }).strict()).default([]),
     /** The bureau starts the appraisal early on this date (plan clock). */
@@ -113,6 +115,8 @@ export interface SimulationOptions {
   onMonth?: (month: number, of: number) => void;
   /** Called whenever the driver is about to act, for tests that inspect mail in between. */
   onEvent?: (what: string, planTime: number) => Promise<void> | void;
+  /** Continue from this state (a what-if from a live cycle's copy) instead of starting the year afresh. */
+  state?: CycleState;
 }
 
 type Event = { at: number; seq: number; run: () => Promise<void> };
@@ -127,7 +131,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   const handle = await client.workflow.start<typeof supervisionCycle>('supervisionCycle', {
     taskQueue: o.taskQueue,
     workflowId,
-    args: [{ plan, options: { simulatedStart: new Date(localToEpoch(startDate, '00:00', zone)).toISOString(), maxHistoryEvents: o.maxHistoryEvents } }],
+    args: [{ plan, state: o.state, options: { simulatedStart: new Date(localToEpoch(startDate, '00:00', zone)).toISOString(), maxHistoryEvents: o.maxHistoryEvents } }],
   });
   const state = () => handle.query(stateQuery);
   // The plan clock's offset is fixed for the cycle's life: read it once, not before every event.
@@ -172,7 +176,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     const current = s.periods[period]?.offices[op.officeId];
     if (!current || current.status === 'approved' || s.periods[period]?.check?.closedAt !== undefined || s.phase === 'appraised') return;
     const own = current.targets.filter((id) => targets.get(id)!.offices.lead === op.officeId && (period.endsWith('-final') || targets.get(id)!.measure.kind !== 'declaration'));
-    const values = own.map((id) => ({ targetId: id, value: scriptedValue(targets.get(id)!, month, scenario.achievement) }));
+    const values = own.map((id) => ({ targetId: id, value: scriptedValue(targets.get(id)!, month, scenario.achievementByOffice[op.officeId] ?? scenario.achievement) }));
     await o.onEvent?.(`submit ${period} ${op.officeId}`, await planNow());
     await handle.executeUpdate(submitReportUpdate, {
       args: [{ actor: actor(office(op.officeId).contact.personId), officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, evidence: [] }],

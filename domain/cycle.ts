@@ -21,6 +21,7 @@ import { allTargets, officesOf, type GradeId, type Plan, type Target } from './p
 import { isAchieved, scorePlan, type Appraisal, type RecordedValue } from './scoring';
 import { epochToLocalDate } from './time';
 import type { EvidenceRef } from './actions';
+import { warningIntents, type WarnedState } from './warnings';
 
 export type Phase = 'running' | 'appraisal' | 'appraised';
 
@@ -35,7 +36,9 @@ export type MailKind =
   | 'reviewSummary'
   | 'finalRequest'
   | 'appraisal'
-  | 'deliveryFailure';
+  | 'deliveryFailure'
+  | 'warning'
+  | 'recovery';
 
 /** What the cycle wants sent; the mail module turns it into a message. */
 export interface MailIntent {
@@ -50,6 +53,8 @@ export interface MailIntent {
   /** For deliveryFailure: the key of the mail that could not be delivered, and why. */
   failedKey?: string;
   failedError?: string;
+  /** For warning and recovery: the target ids (or "unit") whose light changed. */
+  subjects?: string[];
 }
 
 export interface ReportRecord {
@@ -117,8 +122,9 @@ export interface CycleState {
   /**
    * Rule set the cycle started under (absent: 1). 2: the half-year review follows the Q2 check's close; a cycle
    * adopted after January starts with a catch-up request instead of marking never-requested targets overdue.
+   * 3: as 2, plus early-warning mail (预警通知) when a target or the unit's projected grade turns red.
    */
-  rules?: 1 | 2;
+  rules?: 1 | 2 | 3;
   /** Set when the cycle was adopted after the year's first dispatch: periods before it were never requested. */
   adoption?: { at: number; firstMonth: number };
   workflowId: string;
@@ -153,16 +159,18 @@ export interface CycleState {
   failures: { key: string; at: number; error: string }[];
   /** Mail keys whose delivery failed permanently and whose failure notice is pending. */
   pendingFailureNotices: { key: string; error: string }[];
+  /** Rules v3: what the early warning last said (absent until the first evaluation). */
+  warned?: WarnedState;
 }
 
-export function initialState(plan: Plan, workflowId: string, startedAt: number, clockOffsetMs: number, rules: 1 | 2 = 1): CycleState {
+export function initialState(plan: Plan, workflowId: string, startedAt: number, clockOffsetMs: number, rules: 1 | 2 | 3 = 1): CycleState {
   const cal = calendarOf(plan);
   let nextMonth = 1;
   while (nextMonth <= 12 && monthTimetable(plan, nextMonth, cal).dispatchAt < startedAt) nextMonth++;
   return {
     v: 1,
-    ...(rules === 2 ? { rules } : {}),
-    ...(rules === 2 && nextMonth > 1 ? { adoption: { at: startedAt, firstMonth: nextMonth } } : {}),
+    ...(rules >= 2 ? { rules } : {}),
+    ...(rules >= 2 && nextMonth > 1 ? { adoption: { at: startedAt, firstMonth: nextMonth } } : {}),
     workflowId,
     clockOffsetMs,
     startedAt,
@@ -405,6 +413,7 @@ export function advance(plan: Plan, state: CycleState, now: number): MailIntent[
     closeCheckIfDone(plan, state, p, now, out);
   }
   halfYearReview(plan, state, cal, now, out);
+  out.push(...warningIntents(plan, state, now)); // after this advance's reports and dispatch: the standing is current
   startAppraisal(plan, state, cal, now, out);
   finalizeAppraisal(plan, state, now);
   appraisalMail(plan, state, now, out);

@@ -17,6 +17,7 @@ import { allTargets, round2, type Office, type Plan, type Target } from './plan'
 import type { Appraisal, TargetScore } from './scoring';
 import { formatLocal, formatLocalShort } from './time';
 import { halfYearStanding } from './view';
+import { warningMail } from './warningMail';
 
 export interface MailAttachment {
   filename: string;
@@ -71,7 +72,11 @@ const KIND_TITLE: Record<MailKind, [string, string]> = {
   finalRequest: ['年底考评：请报送全年完成情况', 'Year-end appraisal: final values due'],
   appraisal: ['年底考评结果', 'Year-end appraisal result'],
   deliveryFailure: ['邮件投递失败', 'Mail delivery failure'],
+  warning: ['预警通知', 'Early warning: off course for the year'],
+  recovery: ['预警解除', 'Warning lifted: back on course'],
 };
+
+export type MailBody = Body;
 
 interface Body {
   lines: string[];
@@ -275,6 +280,11 @@ export function composeMail(plan: Plan, state: CycleState, intent: MailIntent, a
         link: { label: '考评报告 Appraisal report', path: pagePath.appraisal(u, y) },
       };
       if (office) attachments = [];
+      break;
+    }
+    case 'warning':
+    case 'recovery': {
+      ({ to, cc, body } = warningMail(plan, state, intent, intent.at));
       break;
     }
     case 'deliveryFailure': {

@@ -227,6 +227,33 @@ export const calendarSchema = obj({
   extraWorkingDays: z.array(isoDate).default([]),
 });
 
+/**
+ * 年终预测: how the year-end value of a target is projected from the progress so far.
+ * `linear`: the reported value divided by the elapsed share of the target's window (counts are paced in whole
+ * items); `lastValue`: the reported value as it stands. Milestones always use `lastValue`; declarations are
+ * unknown until declared. Absent: `linear` for every count, amount and growth target.
+ */
+export const projectionMethod = z.enum(['linear', 'lastValue']);
+export const projectionSchema = obj({
+  method: projectionMethod.default('linear'),
+  /** Per-target exceptions, e.g. a growth rate reported year-to-date: `lastValue`. */
+  methodByTarget: z.record(id, projectionMethod).default({}),
+});
+
+/**
+ * 预警: traffic lights and the warning mail (预警通知). A target is amber when its pace (reported value over the
+ * value expected by its pro-rata share) is short by more than `amberTolerance`, red when short by more than
+ * `redTolerance` or when its window ended unachieved. The unit is warned when its projected grade falls to
+ * `warnGrade` or below. Absent: amberTolerance 0.1, redTolerance 0.25, warnGrade "unqualified".
+ */
+export const warningSchema = obj({
+  amberTolerance: z.number().finite().min(0).max(1).default(0.1),
+  redTolerance: z.number().finite().min(0).max(1).default(0.25),
+  warnGrade: z.enum(gradeIds).default('unqualified'),
+});
+export type ProjectionSettings = z.infer<typeof projectionSchema>;
+export type WarningSettings = z.infer<typeof warningSchema>;
+
 /** The plan as written in a plan file (before the calendar is resolved). */
 export const planFileSchema = obj({
   schemaVersion: z.literal(1),
@@ -246,6 +273,9 @@ export const planFileSchema = obj({
   calendar: calendarSchema,
   /** Person ids allowed to add comments to the half-year review (the leader always may). */
   reviewCommenters: z.array(id).default([]),
+  /** Optional (plans written before early warning have neither): see projectionSchema and warningSchema. */
+  projection: projectionSchema.optional(),
+  warning: warningSchema.optional(),
 });
 export type PlanFile = z.infer<typeof planFileSchema>;
 
@@ -423,6 +453,13 @@ export function checkPlanRules(plan: PlanFile): PlanIssue[] {
         }
       }
     }
+  }
+
+  if (plan.warning && plan.warning.redTolerance < plan.warning.amberTolerance) {
+    add(['warning', 'redTolerance'], 'redTolerance must be at least amberTolerance: a target turns amber before it turns red');
+  }
+  for (const tid of Object.keys(plan.projection?.methodByTarget ?? {})) {
+    if (!targetIds.has(tid)) add(['projection', 'methodByTarget', tid], `no target has the id "${tid}": remove this entry or fix the id`);
   }
 
   const yearPrefix = `${plan.year}-`;

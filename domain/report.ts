@@ -107,7 +107,7 @@ export function renderHtml(r: AppraisalReport): string {
 `;
 }
 
-function csvCell(v: string | number | null): string {
+export function csvCell(v: string | number | null): string {
   const s = String(v ?? '');
   // Quote always; neutralise spreadsheet formulas in user text.
   const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(s) ? `'${s}` : s;

@@ -8,6 +8,8 @@ import { isFinished, nextWakeAt, type CycleState, type OfficeStatus } from './cy
 import { allTargets, round2, type Plan } from './plan';
 import { proRataShare, scorePlan, type Appraisal, type RecordedValue } from './scoring';
 import { formatLocal, localYearMonth } from './time';
+import type { ProjectionSummary } from './projection';
+import { cycleProjection } from './warnings';
 
 export interface OwedItem {
   period: string;
@@ -44,6 +46,8 @@ export interface CycleView {
   appraisal?: { startedAt: string; closeAt: string; triggeredBy?: string; computedAt?: string; total?: number; maxPoints?: number; grade?: string; eligibleForExcellence?: boolean; reportFiles?: string[] };
   deliveryFailures: { key: string; at: string; error: string }[];
   progress: Record<string, number>;
+  /** Lights per target, office and unit, and the year-end projection (domain/projection.ts). */
+  projection: ProjectionSummary;
 }
 
 const DAY = 86_400_000;
@@ -181,6 +185,7 @@ export function cycleView(plan: Plan, state: CycleState, now: number): CycleView
     },
     deliveryFailures: state.failures.map((f) => ({ key: f.key, at: formatLocal(f.at, z), error: f.error })),
     progress: Object.fromEntries(Object.entries(state.progress).map(([k, v]) => [k, v.value])),
+    projection: cycleProjection(plan, state, now),
   };
 }
 

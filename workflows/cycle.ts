@@ -45,7 +45,9 @@ function firstState(plan: Plan, simulatedStart: string | undefined): CycleState 
   if (problems) throw ApplicationFailure.create({ type: 'InvalidPlan', nonRetryable: true, message: `the plan is invalid: ${problems}` });
   const offset = simulatedStart ? Date.parse(simulatedStart) - Date.now() : 0;
   // Rules v2: the review follows the Q2 check's close; a cycle adopted mid-year starts with a catch-up request.
-  return initialState(plan, workflowInfo().workflowId, Date.now() + offset, offset, patched('rules-v2') ? 2 : 1);
+  // Rules v3 adds early warnings; cycles started before it keep their rule set for the whole year.
+  const rules = patched('rules-v2') ? (patched('rules-v3') ? 3 : 2) : 1;
+  return initialState(plan, workflowInfo().workflowId, Date.now() + offset, offset, rules);
 }
 
 export async function supervisionCycle(input: CycleInput): Promise<CycleResult> {

@@ -28,7 +28,9 @@ export async function status(ctx: AppContext, ref: CycleRef, opts: { officeId?: 
   const view = await query(handle, (h) => h.query(statusQuery));
   const allowed = opts.actor ? readableOffices(plan, opts.actor) : 'all';
   const keep = (id: string) => (!opts.officeId || id === opts.officeId) && (allowed === 'all' || allowed.includes(id));
-  return { ...view, offices: view.offices.filter((o) => keep(o.officeId)), pendingApprovals: view.pendingApprovals.filter((p) => keep(p.officeId)) };
+  // Office people see their own targets' lights; the unit's line is everyone's business.
+  const projection = view.projection && { ...view.projection, targets: view.projection.targets.filter((t) => keep(t.officeId)), offices: view.projection.offices.filter((o) => keep(o.officeId)) };
+  return { ...view, offices: view.offices.filter((o) => keep(o.officeId)), pendingApprovals: view.pendingApprovals.filter((p) => keep(p.officeId)), projection };
 }
 
 /** An office's own page: its plan entry and the cycle's record of it. */

@@ -4,6 +4,7 @@ import { listCycles } from '../../app/actions/admin';
 import { auditLog, status } from '../../app/actions/read';
 import { formatLocal } from '../../domain/time';
 import type { CycleView } from '../../domain/view';
+import { lightsText } from './lightsText';
 import { cycleRef, jsonOption, parseYear, table, yearOption, type CommandEnv } from './support';
 
 function statusText(v: CycleView): string {
@@ -26,6 +27,7 @@ function statusText(v: CycleView): string {
   if (v.pendingApprovals.length) lines.push('', 'pending approvals:', table(['period', 'office', 'submitted', 'revision'], v.pendingApprovals.map((p) => [p.period, p.officeId, p.submittedAt, p.revision])));
   if (v.appraisal) lines.push('', `appraisal: started ${v.appraisal.startedAt}, closes ${v.appraisal.closeAt}${v.appraisal.total !== undefined ? `; result ${v.appraisal.total} / ${v.appraisal.maxPoints}, ${v.appraisal.grade}, ${v.appraisal.eligibleForExcellence ? 'eligible' : 'not eligible'} for excellence` : ''}`);
   if (v.deliveryFailures.length) lines.push('', 'mail that could not be delivered:', ...v.deliveryFailures.map((f) => `  ${f.at} ${f.key}: ${f.error}`));
+  if (v.projection) lines.push('', ...lightsText(v.projection));
   return lines.join('\n');
 }
 

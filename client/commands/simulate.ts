@@ -1,16 +1,21 @@
 /** `cycle simulate`: a plan's whole year on a private time-skipping server with scripted offices and a mail sink. */
 import type { Command } from 'commander';
 import { loadPlan } from '../planLoader';
-import type { CommandEnv } from './support';
+import { CliError, EXIT, type CommandEnv } from './support';
+import { runWhatIf } from './whatIf';
 
 export function register(program: Command, env: CommandEnv) {
   program
     .command('simulate')
     .description("run a plan's whole year on the time-skipping test server with scripted offices and a local mail sink")
-    .argument('<plan>', 'plan file')
+    .argument('[plan]', 'plan file (not with --from)')
+    .option('--from <unit>', "what-if: the rest of this unit's running year, from a copy of its current state")
+    .option('--year <year>', 'with --from: the plan year (default: the current year)')
     .option('--scenario <scenario>', 'all-on-time, none, or a scenario file (YAML/JSON)', 'all-on-time')
     .option('--json', 'print the appraisal, every e-mail, lateness per office and period, and the history event counts as JSON')
-    .action(async (file: string, o: { scenario: string; json?: boolean }) => {
+    .action(async (file: string | undefined, o: { scenario: string; json?: boolean; from?: string; year?: string }) => {
+      if (o.from) return runWhatIf(env, o.from, o);
+      if (!file) throw new CliError('give a plan file to simulate, or --from UNIT for a what-if from a running cycle', EXIT.input);
       const plan = loadPlan(file);
       const { simulateYear } = await import('../simulateCommand');
       const r = await simulateYear(plan, o.scenario, (m, of) => {

@@ -1,0 +1,69 @@
+/**
+ * The early-warning rules through the cycle's own `advance`, without a server:
+ * one warning per change, a recovery when it goes back, nothing under the
+ * older rule sets.
+ */
+import { monthTimetable } from '../../domain/calendar';
+import { advance, initialState, type CycleState } from '../../domain/cycle';
+import { composeMail } from '../../domain/mail';
+import { applyUpdate, UPDATE_RULES } from '../../domain/updates';
+import { SEED_PLAN_PATH } from '../../infra/paths';
+import { loadPlan } from '../../client/planLoader';
+
+const plan = loadPlan(SEED_PLAN_PATH);
+const tt = (m: number) => monthTimetable(plan, m);
+const hto = { personId: 'hto-contact', via: 'api' as const };
+
+function january(rules: 1 | 2 | 3): CycleState {
+  const s = initialState(plan, 'cycle-warn', tt(1).dispatchAt - 1000, 0, rules);
+  advance(plan, s, tt(1).dispatchAt);
+  return s;
+}
+const report = (s: CycleState, values: Record<string, number>, now: number) =>
+  applyUpdate(UPDATE_RULES.submitReport, plan, s, { actor: hto, officeId: 'hi-tech-office', period: `${plan.year}-01`, values: Object.entries(values).map(([targetId, value]) => ({ targetId, value })), mode: 'merge' }, now);
+
+test('half the pace warns the office and the group once; catching up sends one recovery each', () => {
+  const s = january(3);
+  const t = tt(1).dispatchAt + 3_600_000;
+  report(s, { 't1-1': 10 / 24, 't1-2': 20 / 24 }, t); // half of the January share of +10% and +20%
+  const first = advance(plan, s, t);
+  expect(first.map((i) => [i.kind, i.officeId, i.subjects, i.period])).toEqual([
+    ['warning', 'hi-tech-office', ['t1-1', 't1-2'], `${plan.year}-01`],
+    ['warning', 'group', ['unit'], `${plan.year}-01`],
+  ]);
+  expect(advance(plan, s, t + 1000)).toEqual([]); // evaluated again: nothing new
+
+  const mail = composeMail(plan, s, first[0]);
+  expect(mail.to).toEqual(['gaoxinban@kjj.yiyang.example']);
+  expect(mail.cc).toContain('gaoxinban-head@kjj.yiyang.example');
+  expect(mail.cc).toContain(plan.assessmentGroup.leader.email);
+  expect(mail.subject).toContain('预警通知');
+  // The numbers: expected by now 0.83 (10% x 1/12), reported 0.42 for January, projected 5 (+5% of +10%).
+  expect(mail.text).toMatch(/t1-1 \| .* \| 10 \| 0\.83 \| 0\.42 \(\d{4}-01\) \| 5 \| 25 \/ 50 \| 红灯 red: 按当前进度年底无法完成 projected to miss/);
+  expect(mail.text).toContain(`/cycles/${plan.unit.id}/${plan.year}/offices/hi-tech-office`);
+
+  report(s, { 't1-1': 10 / 12, 't1-2': 20 / 12 }, t + 2000);
+  const back = advance(plan, s, t + 2000);
+  expect(back.map((i) => [i.kind, i.officeId, i.subjects, i.round])).toEqual([
+    ['recovery', 'hi-tech-office', ['t1-1', 't1-2'], 0],
+    ['recovery', 'group', ['unit'], 0],
+  ]);
+  expect(s.warned).toEqual({ red: [], sent: { 'hi-tech-office/warning': 1, 'hi-tech-office/recovery': 1, 'group/warning': 1, 'group/recovery': 1 } });
+
+  // Falls back (t1-1 nothing, t1-2 on course: 50 of 100 points, unqualified): second warnings get their own round, so their own mail key.
+  report(s, { 't1-1': 0 }, t + 3000);
+  expect(advance(plan, s, t + 3000).map((i) => [i.kind, i.officeId, i.subjects, i.round])).toEqual([
+    ['warning', 'hi-tech-office', ['t1-1'], 1],
+    ['warning', 'group', ['unit'], 1],
+  ]);
+});
+
+test('cycles under rules 1 and 2 send no warning and keep no warning state', () => {
+  for (const rules of [1, 2] as const) {
+    const s = january(rules);
+    const t = tt(1).dispatchAt + 3_600_000;
+    report(s, { 't1-1': 0 }, t);
+    expect(advance(plan, s, t)).toEqual([]);
+    expect(s.warned).toBeUndefined();
+  }
+});

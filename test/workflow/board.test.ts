@@ -1,0 +1,79 @@
+/**
+ * The board over real cycles, and a what-if from a live cycle: the board
+ * reads one status query per cycle and ranks them; the what-if runs the rest
+ * of the year on a private server and leaves the live cycle as it was.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { board } from '../../app/actions/board';
+import { cycleSnapshot } from '../../app/actions/whatIf';
+import type { AppContext } from '../../app/context';
+import { loadPlan } from '../../client/planLoader';
+import { scenarioSchema } from '../../client/simulate';
+import { whatIf } from '../../client/whatIf';
+import { monthTimetable } from '../../domain/calendar';
+import { cycleWorkflowId } from '../../domain/names';
+import type { Plan } from '../../domain/plan';
+import { localToEpoch } from '../../domain/time';
+import { SEED_PLAN_PATH } from '../../infra/paths';
+import type { EvidenceStore } from '../../store/types';
+import type { supervisionCycle } from '../../workflows/cycle';
+import { stateQuery, submitReportUpdate } from '../../workflows/messages';
+import { createTimeSkippingEnv, startHarness, type Harness } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+let seed: Plan;
+let ctx: AppContext;
+const paces: Record<string, number> = { 'unit-slow': 0.4, 'unit-fast': 1, 'unit-mid': 0.8 };
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  h = await startHarness(env);
+  seed = loadPlan(SEED_PLAN_PATH);
+  const year = seed.year;
+  const start = new Date(localToEpoch(`${year}-01-20`, '00:00', seed.timeZone)).toISOString();
+  const handles = await Promise.all(
+    Object.keys(paces).map((id) => {
+      const plan = { ...seed, unit: { id, name: { zh: id, en: id } } };
+      return env.client.workflow.start<typeof supervisionCycle>('supervisionCycle', { taskQueue: h.taskQueue, workflowId: cycleWorkflowId(id, year), args: [{ plan, options: { simulatedStart: start } }] });
+    }),
+  );
+  const offset = (await handles[0].query(stateQuery)).clockOffsetMs;
+  await env.sleep(monthTimetable(seed, 1).dispatchAt + 3_600_000 - ((await env.currentTimeMs()) + offset));
+  for (const [i, id] of Object.keys(paces).entries()) {
+    const share = paces[id] / 12; // January's share of each amount, at the unit's pace
+    const values = ['t6-1', 't6-2', 't7-1', 't8-1', 't9-1'].map((t) => ({ targetId: t, value: Math.round(({ 't6-1': 267.9, 't6-2': 920, 't7-1': 3800, 't8-1': 4.3, 't9-1': 1100 } as Record<string, number>)[t] * share * 100) / 100 }));
+    await handles[i].executeUpdate(submitReportUpdate, { args: [{ actor: { personId: 'pln-contact', via: 'api' }, officeId: 'planning', period: `${year}-01`, values, narrative: '', evidence: [] }] });
+  }
+  const now = await env.currentTimeMs();
+  ctx = { client: env.client, namespace: 'default', taskQueue: h.taskQueue, evidence: {} as EvidenceStore, now: () => now };
+});
+afterAll(async () => {
+  await h?.stop();
+  await env?.teardown();
+});
+
+test('the board ranks real cycles by projected score, one status query each, and lists a unit with no cycle', async () => {
+  const b = await board(ctx, { units: ['unit-slow', 'ghost-unit', 'unit-fast', 'unit-mid'] }, seed.year);
+  expect(b.rows.map((r) => [r.rank, r.unitId, r.light])).toEqual([
+    [1, 'unit-fast', 'green'],
+    [2, 'unit-mid', 'amber'],
+    [3, 'unit-slow', 'red'],
+  ]);
+  expect(b.gaps).toEqual([{ unitId: 'ghost-unit', problem: `no cycle for ${seed.year}` }]);
+  expect(b.queries).toBe(4);
+});
+
+test('a what-if from a live cycle projects its appraisal and leaves the live cycle unchanged', async () => {
+  const live = env.client.workflow.getHandle(cycleWorkflowId('unit-mid', seed.year));
+  const before = { length: (await live.describe()).historyLength, state: await live.query(stateQuery) };
+  const scenario = scenarioSchema.parse({ name: 'rural-social late and at 80%', offices: { 'rural-social': { mode: 'late', lateDays: 5 } }, achievementByOffice: { 'rural-social': 0.8 } });
+  const r = await whatIf(await cycleSnapshot(ctx, { unitId: 'unit-mid', year: seed.year }), scenario);
+  expect(r.from.workflowId).toBe(cycleWorkflowId('unit-mid', seed.year));
+  // rural-social's 89 points at 80% and the rest on time: 680 - 0.2 x 89 = 662.2, excellent.
+  expect(r.appraisal.total).toBeGreaterThan(600);
+  expect(r.appraisal.grade).toBe('excellent');
+  const after = { length: (await live.describe()).historyLength, state: await live.query(stateQuery) };
+  expect(after).toEqual(before);
+  console.log(`what-if: ${r.appraisal.total} / ${r.appraisal.maxPoints} ${r.appraisal.grade}; live history ${before.length} events before and after`);
+});
