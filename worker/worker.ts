@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, FileLedger, type MailTransport } from '../activities';
+import { workflowBundleFor } from './bundle';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -15,6 +16,13 @@ export interface CycleWorkerOptions {
   reportsDir?: string;
   /** A pre-built workflow bundle (tests bundle once per suite); otherwise the sources are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Use the workflow bundle cached on disk (worker/bundle.ts), building it on a miss, instead of
+   * bundling at every start. A folder names where the cache lives. Ignored when workflowBundle is given.
+   */
+  bundleCache?: boolean | { dir: string };
+  /** Sticky-cache size (workerSettingsFromEnv().maxCachedWorkflows); tuning may still override it. */
+  maxCachedWorkflows?: number;
   /** Extra worker tuning (concurrency, cache size). */
   tuning?: Partial<WorkerOptions>;
 }
@@ -32,12 +40,18 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     attachmentRoot: reportsDir,
     reportsDir,
   });
+  let workflowBundle = o.workflowBundle;
+  if (!workflowBundle && o.bundleCache) {
+    const cached = await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir: typeof o.bundleCache === 'object' ? o.bundleCache.dir : undefined });
+    workflowBundle = { codePath: cached.codePath };
+  }
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...o.tuning,
   });
 }
