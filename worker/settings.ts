@@ -4,15 +4,19 @@
  */
 
 /**
- * Workflows kept in the worker's sticky cache. The SDK's default (about half the memory) lets RSS
- * grow with every cycle: 1.3 GiB at 500 cycles. A bounded cache keeps it flat; an evicted cycle is
- * replayed from its (short, continue-as-new) history on its next task. See bench/README.md for the
- * measurements behind the default.
+ * Workflows kept in the worker's sticky cache: by default none is set and the SDK sizes the cache
+ * from the heap limit (about 2,300 workflows with a 4 GiB heap). Every cycle wakes at the same
+ * month-end instant, so a cache smaller than the number of cycles makes each evicted one replay at
+ * exactly that moment: measured at 500 cycles, a cap of 250 made the dispatch 1.28x slower and a cap
+ * of 100 at 200 cycles 2.9x slower, while the peak RSS hardly fell (942 vs. 973 MiB; 729 vs. 598 MiB).
+ * Set a cap only where memory is short and a slower month-end is acceptable; the lever for memory is
+ * a lighter workflow (bench/README-performance-section.md).
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+export const DEFAULT_MAX_CACHED_WORKFLOWS: number | undefined = undefined;
 
 export interface WorkerSettings {
-  maxCachedWorkflows: number;
+  /** undefined: the SDK's own default. */
+  maxCachedWorkflows: number | undefined;
   /** Use the on-disk workflow bundle cache (worker/bundle.ts); WORKFLOW_BUNDLE_CACHE=0 turns it off. */
   bundleCache: boolean;
 }
@@ -20,7 +24,7 @@ export interface WorkerSettings {
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const raw = env.WORKER_MAX_CACHED_WORKFLOWS?.trim();
   const maxCachedWorkflows = raw ? Number(raw) : DEFAULT_MAX_CACHED_WORKFLOWS;
-  if (!Number.isInteger(maxCachedWorkflows) || maxCachedWorkflows < 0) {
+  if (maxCachedWorkflows !== undefined && (!Number.isInteger(maxCachedWorkflows) || maxCachedWorkflows < 0)) {
     throw new Error(`WORKER_MAX_CACHED_WORKFLOWS must be a whole number of workflows, 0 or more (0 turns the cache off); got "${raw}"`);
   }
   const cache = env.WORKFLOW_BUNDLE_CACHE?.trim();

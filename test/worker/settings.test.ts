@@ -1,8 +1,10 @@
 /** Worker settings from the environment: defaults, values, and refusals that name the variable. */
 import { DEFAULT_MAX_CACHED_WORKFLOWS, workerSettingsFromEnv } from '../../worker/settings';
 
-test('defaults: the measured cache size and the bundle cache on', () => {
-  expect(workerSettingsFromEnv({})).toEqual({ maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS, bundleCache: true });
+test('defaults: the SDK sizes the cache (no cap), and the bundle cache is on', () => {
+  expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBeUndefined();
+  expect(workerSettingsFromEnv({})).toEqual({ maxCachedWorkflows: undefined, bundleCache: true });
+  expect(workerSettingsFromEnv({ WORKER_MAX_CACHED_WORKFLOWS: '' }).maxCachedWorkflows).toBeUndefined();
 });
 
 test('values are read', () => {
