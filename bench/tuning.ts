@@ -79,7 +79,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
   results.tuning = { n: tn, before: before ?? reference, variants: tried.map((t) => t.r) };
   if (reference?.ok) {
     const s = '6 tuning';
-    row(s, `N=${tn} before: product defaults (from the scale run)`, `${fmt(reference.dispatchMs! / 1000, 2)} s`, '', NaN, `start-phase worker CPU ${reference.startPhaseCpuMsPerCycle!.worker} ms/cycle, worker ready ${reference.workerReadyMs} ms, RSS peak ${fmt(reference.workerPeakRssMiB!, 0)} MiB, CPU in window ${reference.cpuSecondsInWindow!.total} s`);
+    row(s, `N=${tn} before: product defaults (${reference === before ? 'from the scale run' : 'the repeat run'})`, `${fmt(reference.dispatchMs! / 1000, 2)} s`, '', NaN, `start-phase worker CPU ${reference.startPhaseCpuMsPerCycle!.worker} ms/cycle, worker ready ${reference.workerReadyMs} ms, RSS peak ${fmt(reference.workerPeakRssMiB!, 0)} MiB, CPU in window ${reference.cpuSecondsInWindow!.total} s`);
     for (const t of tried) {
       const r = t.r;
       if (!r.ok) {
