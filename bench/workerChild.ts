@@ -9,8 +9,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { smtpTransport } from '../infra/connection';
 import { createCycleWorker } from '../worker/worker';
+import { loadConfig } from '../infra/config';
 import { createBaselineActivities } from './baselineActivities';
-import { forceNoDelay } from './noDelay';
 
 export interface WorkerChildConfig {
   mode: 'cycle' | 'baseline';
@@ -23,19 +23,17 @@ export interface WorkerChildConfig {
   /** A pre-built bundle file; absent: the cycle worker bundles the sources at start, as the product does. */
   bundlePath?: string;
   tuning?: Partial<WorkerOptions>;
-  /**
-   * Experiment only: TCP_NODELAY on every socket this process opens (nodemailer's SMTP connections;
-   * the Temporal connection is native and unaffected), to measure what Nagle's algorithm costs.
-   */
+  /** false: the SMTP transport without TCP_NODELAY (as before round two), to measure what it saves. */
   smtpNoDelay?: boolean;
+  /** The sticky-cache size; absent: the product's (WORKER_MAX_CACHED_WORKFLOWS or its default); 'sdk': the SDK's own default. */
+  maxCachedWorkflows?: number | 'sdk';
 }
 
 async function main() {
   const t0 = performance.now();
   const cfg = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '{}') as WorkerChildConfig;
-  if (cfg.smtpNoDelay) forceNoDelay();
   const connection = await NativeConnection.connect({ address: cfg.address });
-  const transport = smtpTransport(cfg.smtpUrl);
+  const transport = smtpTransport(cfg.smtpUrl, undefined, { noDelay: cfg.smtpNoDelay !== false });
   let worker: Worker;
   if (cfg.mode === 'cycle') {
     worker = await createCycleWorker({
@@ -47,6 +45,7 @@ async function main() {
       ledgerDir: cfg.ledgerDir,
       reportsDir: cfg.reportsDir,
       workflowBundle: cfg.bundlePath ? { codePath: cfg.bundlePath } : undefined,
+      maxCachedWorkflows: cfg.maxCachedWorkflows === 'sdk' ? undefined : (cfg.maxCachedWorkflows ?? loadConfig().worker.maxCachedWorkflows),
       tuning: cfg.tuning,
     });
   } else {

@@ -75,7 +75,8 @@ export async function runWorker(c: AppConfig, transport: MailTransport, store: S
     journalDir: dataPaths(c.dataDir).journal,
     reportsDir: c.reportsDir,
     publicUrl: c.web.publicUrl,
-    tuning: c.worker.maxCachedWorkflows ? { maxCachedWorkflows: c.worker.maxCachedWorkflows } : undefined,
+    maxCachedWorkflows: c.worker.maxCachedWorkflows,
+    bundleCache: c.worker.bundleCache && { dir: dataPaths(c.dataDir).bundle },
   });
   const run = worker.run();
   const ended = run.then(

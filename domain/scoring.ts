@@ -112,52 +112,79 @@ function describeRule(rule: ScoringRule): string {
   }
 }
 
+/** A rule's description is the same for every target and every appraisal: built once per rule object. */
+const ruleText = new WeakMap<ScoringRule, string>();
+function ruleDescription(rule: ScoringRule): string {
+  let text = ruleText.get(rule);
+  if (text === undefined) ruleText.set(rule, (text = describeRule(rule)));
+  return text;
+}
+
 function unitOf(measure: Measure): string {
   if (measure.kind === 'growthPercent') return '%';
   if (measure.kind === 'count' || measure.kind === 'amount') return ` ${measure.unit.en}`;
   return '';
 }
 
-export function scoreTarget(plan: ScoringPlan, target: Target, recorded: RecordedValue | undefined, proRata = 1): Omit<TargetScore, 'indicatorId' | 'categoryId'> {
+/**
+ * One target's score, written as one object literal in the key order the result has always had
+ * (it is serialised into histories and reports, so its JSON must not change). Object spreads were
+ * most of the cost of an appraisal before; the old scorer is kept in test/fixtures/scoringV1.ts and
+ * compared byte for byte in test/domain/scoringEquivalence.test.ts.
+ */
+function targetScore(
+  target: Target,
+  rule: ScoringRule['kind'],
+  maxPoints: number,
+  goal: number | null,
+  achieved: number | null,
+  source: ValueSource,
+  fraction: number,
+  points: number,
+  explanation: string,
+  indicatorId: string | undefined,
+  categoryId: string | undefined,
+): TargetScore {
+  const text = target.text.en;
+  const measure = target.measure.kind;
+  // scoreTarget's own result has no indicator and category keys (as before); the rest is the same shape.
+  if (indicatorId === undefined || categoryId === undefined) return { targetId: target.id, text, measure, rule, maxPoints, goal, achieved, source, fraction, points, explanation } as TargetScore;
+  return { targetId: target.id, text, measure, rule, maxPoints, goal, achieved, source, fraction, points, explanation, indicatorId, categoryId };
+}
+
+function scoreOne(plan: ScoringPlan, target: Target, recorded: RecordedValue | undefined, proRata: number, indicatorId?: string, categoryId?: string): TargetScore {
   const rule = ruleFor(plan, target.id);
   const max = round2(target.points);
-  const base = { targetId: target.id, text: target.text.en, measure: target.measure.kind, rule: rule.kind, maxPoints: max };
-  const useValue = recorded && Number.isFinite(recorded.value) ? recorded : undefined;
-  const unverifiedZero = useValue?.source === 'reported' && plan.scoring.unverifiedValues === 'zero';
-  if (!useValue || useValue.source === 'none' || unverifiedZero) {
+  const useValue = recorded !== undefined && Number.isFinite(recorded.value) ? recorded : undefined;
+  const unverifiedZero = useValue !== undefined && useValue.source === 'reported' && plan.scoring.unverifiedValues === 'zero';
+  if (useValue === undefined || useValue.source === 'none' || unverifiedZero) {
     const why = unverifiedZero ? 'reported but not verified, and the plan scores unverified values as 0' : 'no value recorded';
     const goal = goalOf(target.measure);
-    return { ...base, goal: goal === null ? null : goal * proRata, achieved: null, source: useValue?.source ?? 'none', fraction: 0, points: 0, explanation: `${why}: 0 of ${max} points` };
+    return targetScore(target, rule.kind, max, goal === null ? null : goal * proRata, null, useValue?.source ?? 'none', 0, 0, `${why}: 0 of ${max} points`, indicatorId, categoryId);
   }
+  const source = useValue.source;
+  const value = useValue.value;
   if (target.measure.kind === 'declaration') {
-    const declared = Math.max(0, useValue.value);
+    const declared = Math.max(0, value);
     const fraction = max > 0 ? declared / max : 0;
-    const points = pointsFor({ kind: 'proportional' }, fraction, max);
-    return {
-      ...base,
-      rule: 'proportional',
-      goal: null,
-      achieved: declared,
-      source: useValue.source,
-      fraction,
-      points,
-      explanation: `${useValue.source} declaration of ${declared} points, capped at ${max}: ${points} of ${max} points`,
-    };
+    const points = pointsFor(PROPORTIONAL, fraction, max);
+    const explanation = `${source} declaration of ${declared} points, capped at ${max}: ${points} of ${max} points`;
+    return targetScore(target, 'proportional', max, null, declared, source, fraction, points, explanation, indicatorId, categoryId);
   }
-  const goal = (goalOf(target.measure) as number) * proRata;
-  const fraction = goal > 0 ? Math.max(0, useValue.value) / goal : 0;
+  const fullGoal = goalOf(target.measure) as number;
+  const goal = fullGoal * proRata;
+  const fraction = goal > 0 ? Math.max(0, value) / goal : 0;
   const points = pointsFor(rule, fraction, max);
   const u = unitOf(target.measure);
-  const proRataNote = proRata < 1 ? ` (pro-rata ${round2(proRata * 100)}% of ${goalOf(target.measure)}${u})` : '';
-  return {
-    ...base,
-    goal,
-    achieved: useValue.value,
-    source: useValue.source,
-    fraction,
-    points,
-    explanation: `${useValue.source} ${useValue.value}${u} against ${round2(goal)}${u}${proRataNote} = ${round2(fraction * 100)}%; ${describeRule(rule)}: ${points} of ${max} points`,
-  };
+  const proRataNote = proRata < 1 ? ` (pro-rata ${round2(proRata * 100)}% of ${fullGoal}${u})` : '';
+  const explanation = `${source} ${value}${u} against ${round2(goal)}${u}${proRataNote} = ${round2(fraction * 100)}%; ${ruleDescription(rule)}: ${points} of ${max} points`;
+  return targetScore(target, rule.kind, max, goal, value, source, fraction, points, explanation, indicatorId, categoryId);
+}
+
+const PROPORTIONAL: ScoringRule = { kind: 'proportional' };
+
+export function scoreTarget(plan: ScoringPlan, target: Target, recorded: RecordedValue | undefined, proRata = 1): Omit<TargetScore, 'indicatorId' | 'categoryId'> {
+  return scoreOne(plan, target, recorded, proRata);
 }
 
 /** The share of a target's window elapsed by the end of `untilMonth` (0 if not started). */
@@ -192,7 +219,7 @@ export function scorePlan(plan: ScoringPlan, values: Readonly<Record<string, Rec
           proRata = proRataShare(target, options.proRataUntilMonth);
           if (proRata === 0) continue; // window not started: not part of the standing
         }
-        const s = { ...scoreTarget(plan, target, values[target.id], proRata), indicatorId: indicator.id, categoryId: category.id };
+        const s = scoreOne(plan, target, values[target.id], proRata, indicator.id, category.id);
         targets.push(s);
         iPoints += s.points;
         iMax += s.maxPoints;
@@ -203,8 +230,14 @@ export function scorePlan(plan: ScoringPlan, values: Readonly<Record<string, Rec
     }
     categories.push({ id: category.id, name: category.name.en, points: round2(cPoints), maxPoints: round2(cMax) });
   }
-  const total = round2(categories.reduce((a, c) => a + c.points, 0));
-  const maxPoints = options.proRataUntilMonth === undefined ? plan.totalPoints : round2(categories.reduce((a, c) => a + c.maxPoints, 0));
+  let sumPoints = 0;
+  let sumMax = 0;
+  for (const c of categories) {
+    sumPoints += c.points;
+    sumMax += c.maxPoints;
+  }
+  const total = round2(sumPoints);
+  const maxPoints = options.proRataUntilMonth === undefined ? plan.totalPoints : round2(sumMax);
   const grade = gradeFor(plan, total, maxPoints);
   const ownIneligible = plan.scoring.ineligibleForExcellence.includes(grade.id);
   const municipalIneligible = options.municipalGrade !== undefined && plan.scoring.ineligibleForExcellence.includes(options.municipalGrade);

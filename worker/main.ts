@@ -25,7 +25,8 @@ async function main() {
     store,
     reportsDir: config.reportsDir,
     journalDir: dataPaths(config.dataDir).journal,
-    tuning: config.worker.maxCachedWorkflows ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : undefined,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    bundleCache: config.worker.bundleCache && { dir: dataPaths(config.dataDir).bundle },
   });
   console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporal.address}`);
   await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM

@@ -4,6 +4,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { dataPaths } from '../infra/config';
 import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
 import type { Store } from '../store/types';
+import { workflowBundleFor } from './bundle';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -23,6 +24,13 @@ export interface CycleWorkerOptions {
   publicUrl?: string;
   /** A pre-built workflow bundle (tests bundle once per suite); otherwise the sources are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Use the workflow bundle cached on disk (worker/bundle.ts), building it on a miss, instead of
+   * bundling at every start. A folder names where the cache lives. Ignored when workflowBundle is given.
+   */
+  bundleCache?: boolean | { dir: string };
+  /** Sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); tuning may still override it. */
+  maxCachedWorkflows?: number;
   /** Extra worker tuning (concurrency, cache size). */
   tuning?: Partial<WorkerOptions>;
 }
@@ -42,12 +50,18 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     reportsDir,
     publicUrl: o.publicUrl ?? 'http://127.0.0.1:3000',
   });
+  let workflowBundle = o.workflowBundle;
+  if (!workflowBundle && o.bundleCache) {
+    const cached = await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir: typeof o.bundleCache === 'object' ? o.bundleCache.dir : undefined });
+    workflowBundle = { codePath: cached.codePath };
+  }
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...o.tuning,
   });
 }

@@ -1,0 +1,55 @@
+/**
+ * Workflow bundles for the bench, built once per run and reused by every worker. The cycle bundle
+ * comes from the product's own cache (worker/bundle.ts) with its cache folder inside the bench's
+ * work folder, so it is built fresh (and its build time measured) in every run.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { workflowBundleFor } from '../worker/bundle';
+import { WORKFLOWS_PATH } from '../worker/worker';
+
+export interface BuiltBundle {
+  code: string;
+  file: string;
+  ms: number;
+  modules?: string[];
+}
+
+const built: { cycle?: BuiltBundle; baseline?: BuiltBundle; preload?: BuiltBundle } = {};
+
+export async function bundles(dir: string): Promise<{ cycle: BuiltBundle; baseline: BuiltBundle }> {
+  if (!built.cycle) {
+    const b = await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir: path.join(dir, 'bundle-cache') });
+    built.cycle = { code: readFileSync(b.codePath, 'utf8'), file: b.codePath, ms: b.ms };
+  }
+  if (!built.baseline) {
+    const t = performance.now();
+    const b = await bundleWorkflowCode({ workflowsPath: require.resolve('./baselineWorkflows'), logger: new DefaultLogger('WARN') });
+    const file = path.join(dir, 'baseline-bundle.js');
+    writeFileSync(file, b.code);
+    built.baseline = { code: b.code, file, ms: performance.now() - t };
+  }
+  return { cycle: built.cycle, baseline: built.baseline };
+}
+
+/**
+ * Experiment: the cycle bundle with the SDK's `preloadModules` (bundler option): zod and luxon are
+ * evaluated once per worker thread and shared by every workflow, instead of once per workflow run.
+ * The domain modules cannot be preloaded: the SDK deep-freezes preloaded exports, and zod schemas
+ * (domain/plan.ts, domain/actions.ts) write a cache into themselves on first parse
+ * ("Cannot assign to read only property '_cached' of object '#<ZodObject>'").
+ */
+export async function preloadedBundle(dir: string): Promise<BuiltBundle> {
+  if (!built.preload) {
+    const modules = ['zod', 'luxon'];
+    const b = await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir: path.join(dir, 'bundle-cache'), preloadModules: modules });
+    built.preload = { code: readFileSync(b.codePath, 'utf8'), file: b.codePath, ms: b.ms, modules };
+  }
+  return built.preload;
+}
+
+/** Build times for the results file. */
+export function bundleTimes() {
+  return { cycle: built.cycle?.ms, baseline: built.baseline?.ms, preload: built.preload?.ms, preloadModules: built.preload?.modules };
+}

@@ -1,0 +1,39 @@
+/**
+ * Settings of `npm run bench`, from the environment (documented in bench/README.md), and the clock
+ * and log every section shares.
+ */
+export const SECTIONS = ['scoring', 'year', 'startup', 'dispatch', 'profile', 'tuning'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const CONFIG = {
+  ns: (process.env.BENCH_N ?? '50,200,500')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0),
+  runs: Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3),
+  tuningN: Number(process.env.BENCH_TUNING_N ?? 200) || 200,
+  only: (process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[],
+  tuningOnly: process.env.BENCH_TUNING_ONLY?.split(',').map((s) => s.trim()),
+  /** Sticky-cache sizes for the tuning "cache" family; `sdk` is the SDK's own default (about 2,300 workflows here). */
+  cacheSizes: (process.env.BENCH_CACHE_SIZES ?? 'sdk,50')
+    .split(',')
+    .map((s) => s.trim())
+    .map((s) => (s === 'sdk' ? ('sdk' as const) : Number(s)))
+    .filter((s) => s === 'sdk' || (Number.isInteger(s) && s >= 0)),
+  /** Wall-time budget of this process; optional experiments are skipped when it would be exceeded. */
+  budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 690) || 690) * 1000,
+  scoringPlans: Number(process.env.BENCH_SCORING_PLANS ?? 10_000) || 10_000,
+  /** Lead time before the common dispatch instant: fixed part plus per cycle. */
+  leadBaseMs: 5_000,
+  leadPerCycleMs: 30,
+  /** Starts are spread evenly, one every this many ms (well inside the lead). */
+  startPaceMs: 20,
+  /** Skip larger N once a cycle dispatch experiment took longer than this. */
+  skipAfterMs: 180_000,
+};
+
+export const T_START = Date.now();
+export const elapsed = () => Date.now() - T_START;
+export const left = () => CONFIG.budgetMs - elapsed();
+export const log = (s: string) => process.stdout.write(`[bench ${(elapsed() / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
+export const want = (s: Section) => CONFIG.only.includes(s);

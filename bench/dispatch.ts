@@ -1,0 +1,125 @@
+/**
+ * 2. dispatch: N cycles (BENCH_N) at the December month-end on a private dev server, beside the
+ * baseline that sends the same e-mails with one activity each; then the profile and tuning runs
+ * (bench/tuning.ts) on the same server.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadPlan } from '../client/planLoader';
+import { calendarOf, monthTimetable } from '../domain/calendar';
+import { freePort, startDevServer } from '../infra/devServer';
+import { SEED_PLAN_PATH } from '../infra/paths';
+import { requireProvisioned } from '../infra/provision';
+import { CONFIG, left, log, want } from './config';
+import { runDispatch } from './dispatchRun';
+import type { DispatchContext, DispatchResult } from './dispatchTypes';
+import { checkContention, fmt, results, row, warnings } from './report';
+import { profileSection, tuningSection } from './tuning';
+import { memoryMiB, onCleanup, round } from './util';
+
+async function withDevServer<T>(dir: string, fn: (ctx: DispatchContext) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const server = await startDevServer({ dbFile: path.join(dir, 'temporal.sqlite'), port, server: requireProvisioned('dev'), logFile: path.join(dir, 'server.log') });
+  const unServer = onCleanup('dev server', () => server.stop());
+  const connection = await Connection.connect({ address: server.address });
+  const unConn = onCleanup('client connection', () => connection.close());
+  const client = new Client({ connection, namespace: 'default' });
+  const plan2026 = loadPlan(SEED_PLAN_PATH, { year: 2026 });
+  const dispatchPlanMs = monthTimetable(plan2026, 12, calendarOf(plan2026)).dispatchAt;
+  try {
+    return await fn({ server, client, dir, plan2026, dispatchPlanMs, mailsPerCycle: 4, all: [] });
+  } finally {
+    unConn();
+    await connection.close().catch(() => undefined);
+    unServer();
+    await server.stop();
+  }
+}
+
+export function dispatchRows(section: string, real: DispatchResult, base: DispatchResult | undefined, first?: DispatchResult) {
+  if (!real.ok) {
+    row(section, `N=${real.n} ${real.label}`, 'FAILED', '', NaN, real.error);
+    return;
+  }
+  const b = base?.ok ? base : undefined;
+  const n = real.n;
+  row(section, `N=${n}: first dispatch timer → last of ${real.mails} e-mails`, `${fmt(real.dispatchMs! / 1000, 2)} s`, b ? `${fmt(b.dispatchMs! / 1000, 2)} s` : 'n/a', b ? real.dispatchMs! / b.dispatchMs! : NaN, first && first !== real ? `${fmt(real.dispatchMs! / n, 1)} ms/cycle; ${fmt(real.dispatchMs! / first.dispatchMs!, 2)}x the N=${first.n} time for ${fmt(n / first.n, 1)}x the cycles` : `${fmt(real.dispatchMs! / n, 1)} ms/cycle`);
+  row(section, `N=${n}: e-mails per second`, fmt(real.mailsPerSec!, 1), b ? fmt(b.mailsPerSec!, 1) : 'n/a', b ? real.mailsPerSec! / b.mailsPerSec! : NaN);
+  row(section, `N=${n}: workflow tasks per second (in window)`, `${fmt(real.workflowTasksPerSec!, 1)} (${real.workflowTasksInWindow})`, b ? `${fmt(b.workflowTasksPerSec!, 1)} (${b.workflowTasksInWindow})` : 'n/a', b ? real.workflowTasksPerSec! / b.workflowTasksPerSec! : NaN, `${real.workflowTasksPerCycleAfterDispatch} WFT/cycle after the instant (baseline ${b?.workflowTasksPerCycleAfterDispatch ?? 'n/a'})`);
+  row(section, `N=${n}: worker peak RSS (sampled / VmHWM)`, `${fmt(real.workerPeakRssMiB!, 0)} / ${fmt(real.workerVmHwmMiB!, 0)} MiB`, b ? `${fmt(b.workerPeakRssMiB!, 0)} / ${fmt(b.workerVmHwmMiB!, 0)} MiB` : 'n/a', b ? real.workerPeakRssMiB! / b.workerPeakRssMiB! : NaN);
+  const c = real.cpuSecondsInWindow!;
+  const bc = b?.cpuSecondsInWindow;
+  row(section, `N=${n}: start phase, CPU per started workflow: worker / server`, `${real.startPhaseCpuMsPerCycle!.worker} / ${real.startPhaseCpuMsPerCycle!.server} ms`, b ? `${b.startPhaseCpuMsPerCycle!.worker} / ${b.startPhaseCpuMsPerCycle!.server} ms` : 'n/a', b ? real.startPhaseCpuMsPerCycle!.worker / b.startPhaseCpuMsPerCycle!.worker : NaN, 'ratio of the worker CPU; a cycle pays this again at every monthly continue-as-new');
+  const cp = real.criticalPath ?? {};
+  const bcp = b?.criticalPath ?? {};
+  const cpText = (c: Record<string, { median: number }>) =>
+    `WFT ${c['WFT queue (scheduled→started)']?.median}+${c['WFT run (started→completed)']?.median} / act queue ${c['activity queue (max)']?.median} / act run ${c['activity run (max)']?.median} / total ${c['timer fired → last activity completed']?.median}`;
+  row(section, `N=${n}: per cycle from its timer, median ms: WFT queue+run / activity queue / activity run / total`, cpText(cp), b ? cpText(bcp) : 'n/a', NaN, `p90 total ${cp['timer fired → last activity completed']?.p90} ms (baseline ${bcp['timer fired → last activity completed']?.p90 ?? 'n/a'}); timers fired ${real.instantMs!.firstFire}…${real.instantMs!.lastFire} ms after the planned instant`);
+  row(section, `N=${n}: CPU s in window worker / server / sink+client`, `${c.worker} / ${c.server} / ${c.benchProcess}`, bc ? `${bc.worker} / ${bc.server} / ${bc.benchProcess}` : 'n/a', bc ? c.total / bc.total : NaN, `${fmt(c.utilisationOf2Cores * 100, 0)}% of ${os.cpus().length} cores busy (baseline ${bc ? fmt(bc.utilisationOf2Cores * 100, 0) : 'n/a'}%)`);
+}
+
+export async function dispatchBench(dir: string) {
+  await withDevServer(path.join(dir, 'dev'), async (ctx) => {
+    log('  warm-up: 10 cycles (not reported; also captures the e-mails the baseline sends)');
+    const warm = await runDispatch(ctx, { label: 'warm-up', mode: 'cycle', n: 10 });
+    if (!ctx.mailTemplates) throw new Error(`the warm-up dispatch did not deliver its e-mails: ${warm.error ?? ''}`);
+    const scale = want('dispatch') ? await scaleSection(ctx) : [];
+    const before = scale.find((s) => s.n === CONFIG.tuningN && s.real.ok)?.real;
+    if (want('profile')) await profileSection(ctx);
+    if (want('tuning')) await tuningSection(ctx, before);
+    results.dispatch = {
+      dispatchInstantPlanClock: new Date(ctx.dispatchPlanMs).toISOString(),
+      mailsPerCycle: ctx.mailsPerCycle,
+      leadMs: `${CONFIG.leadBaseMs} + N*${CONFIG.leadPerCycleMs}`,
+      devServerPid: ctx.server.pid,
+      devServerVmHwmMiB: ctx.server.pid ? round(memoryMiB(ctx.server.pid).hwm, 0) : undefined,
+      scale: scale.map((s) => ({ n: s.n, cycle: s.real, baseline: s.base })),
+      all: ctx.all,
+    };
+  });
+}
+
+type ScaleRow = { n: number; real: DispatchResult; base?: DispatchResult };
+
+async function scaleSection(ctx: DispatchContext): Promise<ScaleRow[]> {
+  const scale: ScaleRow[] = [];
+  const sorted = [...CONFIG.ns].sort((a, b) => a - b);
+  let prevCycle: DispatchResult | undefined;
+  {
+    checkContention('dispatch');
+    for (const n of sorted) {
+      if (prevCycle && prevCycle.experimentMs > CONFIG.skipAfterMs) {
+        warnings.push(`dispatch: N=${n} skipped: N=${prevCycle.n} took ${fmt(prevCycle.experimentMs / 1000, 0)} s (over ${CONFIG.skipAfterMs / 1000} s)`);
+        continue;
+      }
+      const estimate = prevCycle ? (prevCycle.experimentMs / prevCycle.n) * n * 2.2 : 60_000;
+      if (prevCycle && estimate > left()) {
+        warnings.push(`dispatch: N=${n} skipped to stay within the time budget (estimated ${fmt(estimate / 1000, 0)} s, ${fmt(left() / 1000, 0)} s left)`);
+        continue;
+      }
+      const real = await runDispatch(ctx, { label: 'cycle (product defaults)', mode: 'cycle', n });
+      const base = await runDispatch(ctx, { label: 'baseline (1 activity/mail)', mode: 'baseline', n });
+      scale.push({ n, real, base });
+      prevCycle = real;
+    }
+    const firstOk = scale.find((s) => s.real.ok)?.real;
+    for (const s of scale) dispatchRows('2 dispatch', s.real, s.base, firstOk);
+    const okScale = scale.filter((s) => s.real.ok && s.base?.ok);
+    if (okScale.length > 1) {
+      const per = (r: DispatchResult) => r.dispatchMs! / r.n;
+      const cpuPer = (r: DispatchResult) => (r.cpuSecondsInWindow!.total * 1000) / r.n;
+      const ns = okScale.map((s) => s.n).join(' / ');
+      const last = okScale[okScale.length - 1];
+      row(
+        '2 dispatch',
+        `growth with N (${ns}): dispatch ms per cycle`,
+        okScale.map((s) => fmt(per(s.real), 1)).join(' / '),
+        okScale.map((s) => fmt(per(s.base!), 1)).join(' / '),
+        per(last.real) / per(last.base!),
+        `CPU ms per cycle (worker+server+sink): ${okScale.map((s) => fmt(cpuPer(s.real), 0)).join(' / ')} (baseline ${okScale.map((s) => fmt(cpuPer(s.base!), 0)).join(' / ')}); worker RSS peak ${okScale.map((s) => fmt(s.real.workerPeakRssMiB!, 0)).join(' / ')} MiB`,
+      );
+    }
+  }
+  return scale;
+}

@@ -1,0 +1,107 @@
+/** The month-end dispatch experiments: what one is asked to do, what it reports, and the per-cycle critical path. */
+import type { Client } from '@temporalio/client';
+import type { WorkerOptions } from '@temporalio/worker';
+import type { Plan } from '../domain/plan';
+import type { DevServer } from '../infra/devServer';
+import type { BaselineMail } from './baselineWorkflows';
+import type { ProfileSummary } from './profile';
+import { tsMs, type HistoryEvent } from './util';
+
+export interface DispatchSpec {
+  label: string;
+  mode: 'cycle' | 'baseline';
+  n: number;
+  tuning?: Partial<WorkerOptions>;
+  smtpMax?: number;
+  prebuilt?: boolean;
+  cpuProf?: boolean;
+  /** false: the SMTP transport without TCP_NODELAY (the product before round two). */
+  smtpNoDelay?: boolean;
+  /** The worker's sticky-cache size; absent: the product's; 'sdk': the SDK's own default (about 2,300 here). */
+  maxCachedWorkflows?: number | 'sdk';
+  /** Experiment: the sent ledger on tmpfs (/dev/shm), i.e. what its fsyncs cost. */
+  ledgerTmpfs?: boolean;
+  /** Experiment: a pre-built bundle with preloadModules zod and luxon. */
+  preload?: boolean;
+}
+
+export interface DispatchResult {
+  label: string;
+  mode: 'cycle' | 'baseline';
+  n: number;
+  tuning?: Partial<WorkerOptions>;
+  smtpMaxConnections: number | 'default (8)';
+  maxCachedWorkflows: number | 'sdk' | 'product default';
+  prebuiltBundle: boolean;
+  ok: boolean;
+  error?: string;
+  workerReadyMs?: number;
+  leadMs?: number;
+  startPhaseMs?: number;
+  /** The planned common instant T (epoch ms) and when the dispatch timers actually fired, relative to T. */
+  instantMs?: { T: number; firstFire: number; medianFire: number; lastFire: number; fireSpread: number };
+  /** CPU per started workflow while the N workflows were being started (their first workflow tasks). */
+  startPhaseCpuMsPerCycle?: { worker: number; server: number };
+  /** T to the last e-mail (dispatchMs is from the first timer fired). */
+  fromPlannedInstantMs?: number;
+  startedLate?: number;
+  mails?: number;
+  dispatchMs?: number;
+  mailLatencyMs?: { first: number; p50: number; p90: number; last: number };
+  mailsPerSec?: number;
+  workflowTasksInWindow?: number;
+  workflowTasksPerSec?: number;
+  workflowTasksPerCycleAfterDispatch?: number;
+  activitiesInWindow?: number;
+  workerPeakRssMiB?: number;
+  workerVmHwmMiB?: number;
+  cpuSecondsInWindow?: { worker: number; server: number; benchProcess: number; total: number; utilisationOf2Cores: number };
+  /** Per cycle, from its history: where the time between the dispatch instant and its e-mails went (median / p90 ms). */
+  criticalPath?: Record<string, { median: number; p90: number }>;
+  experimentMs: number;
+  profile?: ProfileSummary[];
+  /** The same profile over the start phase (N new cycles' first workflow tasks). */
+  profileStartPhase?: ProfileSummary[];
+}
+
+export interface DispatchContext {
+  server: DevServer;
+  client: Client;
+  dir: string;
+  plan2026: Plan;
+  dispatchPlanMs: number;
+  mailTemplates?: BaselineMail[];
+  mailsPerCycle: number;
+  /** Every dispatch run so far, for the results file. */
+  all: DispatchResult[];
+}
+/**
+ * The chain from the dispatch timer to the last activity result in a cycle's (or baseline's) first run:
+ * timer lag behind the common instant, workflow task queueing and run, activity queueing and run.
+ */
+export function criticalPath(events: HistoryEvent[]): Record<string, number> {
+  const at = (e: HistoryEvent | undefined) => (e ? tsMs(e.eventTime) : NaN);
+  const fireIdx = events.findIndex((e) => !!e.timerFiredEventAttributes);
+  if (fireIdx < 0) return {};
+  const after = events.slice(fireIdx);
+  const byId = new Map(events.map((e) => [String(e.eventId), e]));
+  const wftSched = after.find((e) => !!e.workflowTaskScheduledEventAttributes);
+  const wftStart = after.find((e) => e.workflowTaskStartedEventAttributes && String(e.workflowTaskStartedEventAttributes.scheduledEventId) === String(wftSched?.eventId));
+  const wftDone = after.find((e) => e.workflowTaskCompletedEventAttributes && String(e.workflowTaskCompletedEventAttributes.scheduledEventId) === String(wftSched?.eventId));
+  const acts = after.filter((e) => !!e.activityTaskScheduledEventAttributes);
+  const started = after.filter((e) => !!e.activityTaskStartedEventAttributes);
+  const completed = after.filter((e) => !!e.activityTaskCompletedEventAttributes);
+  const queue = started.map((e) => at(e) - at(byId.get(String(e.activityTaskStartedEventAttributes!.scheduledEventId))));
+  const run = completed.map((e) => at(e) - at(byId.get(String(e.activityTaskCompletedEventAttributes!.startedEventId))));
+  const lastDone = Math.max(...completed.map(at));
+  const next = after.find((e) => e.workflowTaskCompletedEventAttributes && at(e) >= lastDone);
+  return {
+    'WFT queue (scheduled→started)': at(wftStart) - at(wftSched),
+    'WFT run (started→completed)': at(wftDone) - at(wftStart),
+    'activity queue (max)': queue.length ? Math.max(...queue) : NaN,
+    'activity run (max)': run.length ? Math.max(...run) : NaN,
+    'activities scheduled→all completed': acts.length ? lastDone - Math.min(...acts.map(at)) : NaN,
+    'next WFT completed after results': at(next) - lastDone,
+    'timer fired → last activity completed': lastDone - at(events[fireIdx]),
+  };
+}

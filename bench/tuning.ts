@@ -1,0 +1,99 @@
+/**
+ * 5. profile and 6. tuning: the dispatch at BENCH_TUNING_N under --cpu-prof, then with one lever
+ * changed at a time (WorkerOptions, SMTP pool size, TCP_NODELAY off, the sticky-cache size, bundles,
+ * the ledger on tmpfs), each as a before/after ratio against the product defaults at the same N.
+ */
+import { CONFIG, left } from './config';
+import { runDispatch } from './dispatchRun';
+import type { DispatchContext, DispatchResult, DispatchSpec } from './dispatchTypes';
+import { checkContention, fmt, fmtRatio, results, row, warnings } from './report';
+
+export async function profileSection(ctx: DispatchContext) {
+  const tn = CONFIG.tuningN;
+  if (left() < 90_000) warnings.push('profile: skipped to stay within the time budget');
+  else {
+    checkContention('profile');
+    const prof = await runDispatch(ctx, { label: 'cycle --cpu-prof', mode: 'cycle', n: tn, cpuProf: true });
+    results.profile = { n: tn, run: prof, note: 'self time of the worker process threads during [dispatch instant, last e-mail]; --cpu-prof slows the worker, so its timings are not used in ratios' };
+    if (prof.ok && prof.profile) {
+      for (const p of prof.profile) {
+        const cats = p.byCategory.slice(0, 6).map((c) => `${c.category} ${c.pctOfBusy}%`).join(', ');
+        row('5 profile', `dispatch, worker ${p.thread}: busy ${fmt(p.busyMs / 1000, 2)} s of ${fmt(p.sampledMs / 1000, 2)} s (${fmt(p.busyMs / tn, 1)} ms/cycle)`, cats, '', NaN, p.topFunctions.slice(0, 3).map((f) => `${f.fn} ${f.pctOfBusy}%`).join('; '));
+      }
+      for (const p of prof.profileStartPhase ?? []) {
+        const cats = p.byCategory.slice(0, 6).map((c) => `${c.category} ${c.pctOfBusy}%`).join(', ');
+        row('5 profile', `start phase (first WFT of ${tn} new cycles), worker ${p.thread}: busy ${fmt(p.busyMs / tn, 1)} ms/cycle`, cats, '', NaN, p.topFunctions.slice(0, 3).map((f) => `${f.fn} ${f.pctOfBusy}%`).join('; '));
+      }
+    }
+  }
+}
+
+export async function tuningSection(ctx: DispatchContext, before: DispatchResult | undefined) {
+  const tn = CONFIG.tuningN;
+  checkContention('tuning');
+  const variants: (DispatchSpec & { family: string })[] = [
+    { family: 'smtp', label: 'SMTP_MAX_CONNECTIONS=16', mode: 'cycle', n: tn, smtpMax: 16 },
+    { family: 'nodelay', label: 'without TCP_NODELAY on the SMTP sockets (before round two)', mode: 'cycle', n: tn, smtpNoDelay: false },
+    { family: 'repeat', label: 'defaults (repeat, for noise)', mode: 'cycle', n: tn },
+    { family: 'ledger', label: 'sent ledger on tmpfs (fsync cost, experiment)', mode: 'cycle', n: tn, ledgerTmpfs: true },
+    { family: 'bundle', label: 'pre-built workflow bundle', mode: 'cycle', n: tn, prebuilt: true },
+    { family: 'preload', label: 'pre-built bundle + preloadModules zod, luxon', mode: 'cycle', n: tn, preload: true },
+    { family: 'wft', label: 'maxConcurrentWorkflowTaskExecutions=200', mode: 'cycle', n: tn, tuning: { maxConcurrentWorkflowTaskExecutions: 200 } },
+    { family: 'act', label: 'maxConcurrentActivityTaskExecutions=400', mode: 'cycle', n: tn, tuning: { maxConcurrentActivityTaskExecutions: 400 } },
+    ...CONFIG.cacheSizes.map((size) => ({ family: 'cache', label: size === 'sdk' ? 'maxCachedWorkflows: the SDK default' : `maxCachedWorkflows=${size}`, mode: 'cycle' as const, n: tn, maxCachedWorkflows: size })),
+    { family: 'smtp', label: 'SMTP_MAX_CONNECTIONS=1', mode: 'cycle', n: tn, smtpMax: 1 },
+  ];
+  const tried: { family: string; spec: DispatchSpec; r: DispatchResult }[] = [];
+  let reference = before;
+  const families = CONFIG.tuningOnly;
+  for (const v of variants.filter((x) => !families || families.includes(x.family))) {
+    const per = tried.length ? tried[tried.length - 1].r.experimentMs : (before?.experimentMs ?? 40_000);
+    if (per * 1.2 > left()) {
+      warnings.push(`tuning: "${v.label}" and later variants skipped to stay within the time budget (${fmt(left() / 1000, 0)} s left)`);
+      break;
+    }
+    const r = await runDispatch(ctx, v);
+    tried.push({ family: v.family, spec: v, r });
+    if (!reference && v.family === 'repeat' && r.ok) reference = r;
+  }
+  // The best of each family together, where it beat the defaults by more than 20% (run-to-run noise here is ~10-15%).
+  if (reference && tried.length) {
+    const combined: DispatchSpec = { label: 'combined best', mode: 'cycle', n: tn, tuning: {} };
+    const picked: string[] = [];
+    for (const fam of ['smtp', 'act', 'wft', 'cache', 'preload']) {
+      const best = tried.filter((t) => t.family === fam && t.r.ok).sort((a, b) => a.r.dispatchMs! - b.r.dispatchMs!)[0];
+      if (!best || best.r.dispatchMs! > 0.8 * reference.dispatchMs!) continue;
+      picked.push(best.spec.label);
+      if (best.spec.smtpMax !== undefined) combined.smtpMax = best.spec.smtpMax;
+      if (best.spec.maxCachedWorkflows !== undefined) combined.maxCachedWorkflows = best.spec.maxCachedWorkflows;
+      if (best.spec.preload) combined.preload = true;
+      Object.assign(combined.tuning!, best.spec.tuning);
+    }
+    if (picked.length > 1 && left() > 60_000) {
+      combined.label = `combined: ${picked.join(' + ')} + pre-built bundle`;
+      combined.prebuilt = true;
+      const r = await runDispatch(ctx, combined);
+      tried.push({ family: 'combined', spec: combined, r });
+    }
+  }
+  results.tuning = { n: tn, before: before ?? reference, variants: tried.map((t) => t.r) };
+  if (reference?.ok) {
+    const s = '6 tuning';
+    row(s, `N=${tn} before: product defaults (${reference === before ? 'from the scale run' : 'the repeat run'})`, `${fmt(reference.dispatchMs! / 1000, 2)} s`, '', NaN, `start-phase worker CPU ${reference.startPhaseCpuMsPerCycle!.worker} ms/cycle, worker ready ${reference.workerReadyMs} ms, RSS peak ${fmt(reference.workerPeakRssMiB!, 0)} MiB, CPU in window ${reference.cpuSecondsInWindow!.total} s`);
+    for (const t of tried) {
+      const r = t.r;
+      if (!r.ok) {
+        row(s, r.label, 'FAILED', '', NaN, r.error);
+        continue;
+      }
+      row(
+        s,
+        r.label,
+        `${fmt(r.dispatchMs! / 1000, 2)} s, ${fmt(r.mailsPerSec!, 0)} mails/s`,
+        `${fmt(reference.dispatchMs! / 1000, 2)} s`,
+        r.dispatchMs! / reference.dispatchMs!,
+        `start-phase worker CPU ${r.startPhaseCpuMsPerCycle!.worker} ms/cycle (${fmtRatio(r.startPhaseCpuMsPerCycle!.worker / reference.startPhaseCpuMsPerCycle!.worker)}), ready ${r.workerReadyMs} ms (${fmtRatio(r.workerReadyMs! / reference.workerReadyMs!)}), RSS peak ${fmt(r.workerPeakRssMiB!, 0)} MiB (${fmtRatio(r.workerPeakRssMiB! / reference.workerPeakRssMiB!)}), CPU ${r.cpuSecondsInWindow!.total} s (${fmtRatio(r.cpuSecondsInWindow!.total / reference.cpuSecondsInWindow!.total)})`,
+      );
+    }
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * 1. plan-year: the seed plan's year driven by runSimulation on the time-skipping server, beside a
+ * baseline workflow that plays back the same timers, activity groups and continue-as-new points
+ * (read from the real run's history) with no domain logic.
+ */
+import * as path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { loadPlan } from '../client/planLoader';
+import { BUILT_IN_SCENARIOS, runSimulation } from '../client/simulate';
+import { smtpTransport } from '../infra/connection';
+import { SEED_PLAN_PATH } from '../infra/paths';
+import { MailSink } from '../infra/smtpSink';
+import { createTimeSkippingEnvironment } from '../infra/testServer';
+import { createCycleWorker } from '../worker/worker';
+import { createBaselineActivities } from './baselineActivities';
+import type { BaselineStep, baselineYear } from './baselineWorkflows';
+import { bundles } from './bundles';
+import { CONFIG, log } from './config';
+import { fmt, results, row } from './report';
+import { instrumentDriver } from './yearDriver';
+import { deriveScript, eventAccounting } from './yearHistory';
+import { historyChain, median, onCleanup, ratio, round, type HistoryEvent } from './util';
+
+export async function yearBench(dir: string) {
+  const env = await createTimeSkippingEnvironment();
+  const stopEnv = onCleanup('time-skipping server', () => env.teardown());
+  const sink = await new MailSink().start();
+  const stopSink = onCleanup('mail sink (year)', () => sink.stop());
+  const transport = smtpTransport(sink.url);
+  const b = await bundles(dir);
+  const plan = loadPlan(SEED_PLAN_PATH);
+  const namespace = env.namespace ?? 'default';
+  const cycleWorker = await createCycleWorker({
+    connection: env.nativeConnection,
+    namespace,
+    taskQueue: 'bench-year',
+    transport,
+    mailFrom: 'assessment-group@bench.local',
+    ledgerDir: path.join(dir, 'year-ledger'),
+    reportsDir: path.join(dir, 'year-reports'),
+    workflowBundle: { code: b.cycle.code },
+  });
+  const baseWorker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace,
+    taskQueue: 'bench-year-baseline',
+    workflowBundle: { code: b.baseline.code },
+    activities: createBaselineActivities({ transport }),
+  });
+  const running = Promise.all([cycleWorker.run(), baseWorker.run()]);
+  const stopWorkers = async () => {
+    if (cycleWorker.getState() === 'RUNNING') cycleWorker.shutdown();
+    if (baseWorker.getState() === 'RUNNING') baseWorker.shutdown();
+    await running;
+  };
+  const unWorkers = onCleanup('year workers', stopWorkers);
+  const { driver, instrumentedStart, originalStart, envProxy } = instrumentDriver(env);
+  const wf = env.client.workflow;
+  const realMs: number[] = [];
+  const baseMs: number[] = [];
+  let realChain: HistoryEvent[][] | undefined;
+  let script: BaselineStep[][] | undefined;
+  let baseId = '';
+  try {
+    for (let r = 0; r < CONFIG.runs; r++) {
+      const t = performance.now();
+      wf.start = instrumentedStart;
+      let sim;
+      try {
+        sim = await runSimulation({ env: envProxy, taskQueue: 'bench-year', plan, scenario: BUILT_IN_SCENARIOS['all-on-time'], workflowId: `bench-year-${r}-${Date.now().toString(36)}` });
+      } finally {
+        wf.start = originalStart;
+      }
+      realMs.push(performance.now() - t);
+      if (!realChain) {
+        realChain = await historyChain(env.client, sim.workflowId, (sim.handle as unknown as { firstExecutionRunId: string }).firstExecutionRunId);
+        script = deriveScript(realChain);
+      }
+      baseId = `bench-year-baseline-${r}-${Date.now().toString(36)}`;
+      const tb = performance.now();
+      await env.client.workflow.execute<typeof baselineYear>('baselineYear', { taskQueue: 'bench-year-baseline', workflowId: baseId, args: [{ runs: script! }] });
+      baseMs.push(performance.now() - tb);
+      log(`  plan-year ${r + 1}/${CONFIG.runs}: ${fmt(realMs[r] / 1000, 2)} s (baseline ${fmt(baseMs[r] / 1000, 2)} s)`);
+    }
+    // Before/after: the same plan-year on a transport without TCP_NODELAY (the product's default before round two).
+    const mailsDefault = sink.messages.length;
+    const noDelayMs: number[] = [];
+    {
+      const transport2 = smtpTransport(sink.url, undefined, { noDelay: false });
+      const w3 = await createCycleWorker({
+        connection: env.nativeConnection,
+        namespace,
+        taskQueue: 'bench-year-nodelay',
+        transport: transport2,
+        mailFrom: 'assessment-group@bench.local',
+        ledgerDir: path.join(dir, 'year-ledger-nodelay'),
+        reportsDir: path.join(dir, 'year-reports-nodelay'),
+        workflowBundle: { code: b.cycle.code },
+      });
+      const run3 = w3.run();
+      try {
+        for (let r = 0; r < CONFIG.runs; r++) {
+          const t = performance.now();
+          await runSimulation({ env, taskQueue: 'bench-year-nodelay', plan, scenario: BUILT_IN_SCENARIOS['all-on-time'], workflowId: `bench-year-nodelay-${r}-${Date.now().toString(36)}` });
+          noDelayMs.push(performance.now() - t);
+        }
+      } finally {
+        w3.shutdown();
+        await run3;
+        transport2.close?.();
+      }
+      log(`  plan-year without TCP_NODELAY on the SMTP sockets: ${noDelayMs.map((x) => fmt(x / 1000, 2)).join(', ')} s`);
+    }
+    const first = await env.client.workflow.getHandle(baseId).describe();
+    const baseChain = await historyChain(env.client, baseId, (first.raw.workflowExecutionInfo?.firstRunId as string | undefined) ?? first.runId);
+    const real = eventAccounting(realChain!);
+    const base = eventAccounting(baseChain);
+    const mails = mailsDefault / CONFIG.runs;
+    const total = realMs.reduce((x, y) => x + y, 0);
+    const driverPerYear = Object.fromEntries(Object.entries(driver).map(([k, v]) => [k, { calls: round(v.n / CONFIG.runs, 0), ms: round(v.ms / CONFIG.runs, 0), pctOfWall: round((v.ms / total) * 100, 1) }]));
+    const accounted = Object.values(driver).reduce((x, v) => x + v.ms, 0);
+    driverPerYear.other = { calls: 0, ms: round((total - accounted) / CONFIG.runs, 0), pctOfWall: round(((total - accounted) / total) * 100, 1) };
+    results.year = {
+      plan: `${plan.unit.id} ${plan.year}`,
+      scenario: 'all-on-time',
+      runs: CONFIG.runs,
+      wallMs: realMs.map((x) => round(x, 0)),
+      baselineWallMs: baseMs.map((x) => round(x, 0)),
+      medianMs: round(median(realMs), 0),
+      baselineMedianMs: round(median(baseMs), 0),
+      ratio: ratio(median(realMs), median(baseMs)),
+      mailsPerYear: mails,
+      driverPerYear,
+      withoutNoDelayMs: noDelayMs.map((x) => round(x, 0)),
+      history: real,
+      baselineHistory: base,
+      script: script!.map((steps) => steps.map((s) => ('acts' in s ? `acts:${s.acts}` : `sleep:${s.sleepMs}`)).join(' ')),
+    };
+    const s = '1 plan-year';
+    row(s, `wall time per plan-year (seed plan ${plan.year}, all-on-time, median of ${CONFIG.runs})`, `${fmt(median(realMs) / 1000, 2)} s`, `${fmt(median(baseMs) / 1000, 2)} s`, median(realMs) / median(baseMs), `baseline: ${base.timers} timers, ${base.activities} no-op activities, ${base.runs} runs`);
+    row(s, `  TCP_NODELAY on the SMTP sockets: the plan-year as shipped vs. without it (median of ${noDelayMs.length})`, `${fmt(median(realMs) / 1000, 2)} s`, `${fmt(median(noDelayMs) / 1000, 2)} s`, median(realMs) / median(noDelayMs), 'baseline here: the same without TCP_NODELAY (after/before)');
+    row(s, 'side effects: timers / activities / runs / updates', `${real.timers} / ${real.activities} / ${real.runs} / ${real.updates}`, `${base.timers} / ${base.activities} / ${base.runs} / ${base.updates}`, NaN, `${fmt(mails, 0)} e-mails per plan-year (batched: one activity per event)`);
+    const d = driverPerYear;
+    row(s, 'where the plan-year wall time goes (simulation driver calls)', `updates ${d.update.calls}: ${d.update.pctOfWall}%, queries ${d.query.calls}: ${d.query.pctOfWall}%`, '', NaN, `env.sleep ${d.envSleep.calls}: ${d.envSleep.pctOfWall}%, result ${d.result.pctOfWall}%, currentTime ${d.currentTime.calls}: ${d.currentTime.pctOfWall}%, other (settle polling, local) ${d.other.pctOfWall}%`);
+    row(s, 'history events per plan-year', String(real.totalEvents), String(base.totalEvents), real.totalEvents / base.totalEvents);
+    const bt = real.byType;
+    const extra = real.totalEvents - real.minimumEvents;
+    const updEvents = (bt.WORKFLOW_EXECUTION_UPDATE_ACCEPTED ?? 0) + (bt.WORKFLOW_EXECUTION_UPDATE_COMPLETED ?? 0);
+    const patchEvents = (bt.MARKER_RECORDED ?? 0) + (bt.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES ?? 0);
+    row(s, 'history events vs. the minimum for its side effects', `${real.totalEvents} / ${real.minimumEvents}`, `${base.totalEvents} / ${base.minimumEvents}`, real.actualOverMinimum, `+${extra}: ${updEvents} update accepted/completed, ${patchEvents} patch markers + change-version upserts, ${3 * (real.workflowTasksCompleted - real.workflowTasksMinimum)} extra WFT events`);
+    row(s, 'history events per run: max / median', `${real.perRunMax} / ${real.perRunMedian}`, `${base.perRunMax} / ${base.perRunMedian}`, real.perRunMax / base.perRunMax, 'ratio of the max');
+    row(s, 'workflow tasks per plan-year (actual / minimum)', `${real.workflowTasksCompleted} / ${real.workflowTasksMinimum}`, `${base.workflowTasksCompleted} / ${base.workflowTasksMinimum}`, real.workflowTasksCompleted / base.workflowTasksCompleted);
+  } finally {
+    unWorkers();
+    await stopWorkers();
+    transport.close?.();
+    await sinkStopNow(sink, stopSink);
+    await envStopNow(env, stopEnv);
+  }
+}
+
+async function sinkStopNow(sink: MailSink, unregister: () => void) {
+  unregister();
+  await sink.stop();
+}
+async function envStopNow(env: TestWorkflowEnvironment, unregister: () => void) {
+  unregister();
+  await env.teardown();
+}

@@ -1,0 +1,46 @@
+/**
+ * Where a simulated plan-year's wall time goes: runSimulation's client calls, timed from outside
+ * (client/simulate.ts is not changed) by wrapping the environment and the handles it starts.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+export function instrumentDriver(env: TestWorkflowEnvironment) {
+  const driver: Record<'query' | 'update' | 'envSleep' | 'currentTime' | 'result' | 'start', { n: number; ms: number }> = {
+    query: { n: 0, ms: 0 },
+    update: { n: 0, ms: 0 },
+    envSleep: { n: 0, ms: 0 },
+    currentTime: { n: 0, ms: 0 },
+    result: { n: 0, ms: 0 },
+    start: { n: 0, ms: 0 },
+  };
+  const timed = async <T>(k: keyof typeof driver, p: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await p();
+    } finally {
+      driver[k].n++;
+      driver[k].ms += performance.now() - t;
+    }
+  };
+  const wf = env.client.workflow;
+  const originalStart = wf.start.bind(wf);
+  const instrumentedStart = (async (...args: Parameters<typeof wf.start>) => {
+    const h = await timed('start', () => originalStart(...args));
+    const q = h.query.bind(h);
+    const u = h.executeUpdate.bind(h);
+    const res = h.result.bind(h);
+    Object.assign(h, {
+      query: (...a: Parameters<typeof h.query>) => timed('query', () => q(...a)),
+      executeUpdate: (...a: Parameters<typeof h.executeUpdate>) => timed('update', () => u(...a)),
+      result: () => timed('result', () => res()),
+    });
+    return h;
+  }) as typeof wf.start;
+  const envProxy = {
+    client: env.client,
+    namespace: env.namespace,
+    sleep: (ms: number) => timed('envSleep', () => env.sleep(ms)),
+    currentTimeMs: () => timed('currentTime', () => env.currentTimeMs()),
+  } as unknown as TestWorkflowEnvironment;
+  return { driver, instrumentedStart, originalStart, envProxy };
+}

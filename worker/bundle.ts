@@ -1,0 +1,124 @@
+/**
+ * The workflow bundle, built once and cached on disk, keyed by a hash of everything that goes into
+ * it: every source file the workflows reach through relative imports (workflows/, domain/ and
+ * anything they import), package-lock.json, the SDK's version and the bundler options. Bundling
+ * takes 1.5–2 s of CPU at every worker start; a cache hit takes a few milliseconds. A changed
+ * source changes the key, so a stale bundle can never run: it is simply not found.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, type BundleOptions } from '@temporalio/worker';
+import { REPO_ROOT } from '../infra/paths';
+
+export interface BundleCacheOptions {
+  workflowsPath: string;
+  /** Where bundles are kept (callers pass DATA_DIR/bundle from the configuration; this default is for tools). */
+  cacheDir?: string;
+  /** Hashed with the sources: the installed dependency tree (default: the repository's package-lock.json). */
+  lockfile?: string;
+  /** Bundler options that change the output (part of the key). */
+  preloadModules?: BundleOptions['preloadModules'];
+  ignoreModules?: BundleOptions['ignoreModules'];
+}
+
+export interface CachedBundle {
+  codePath: string;
+  key: string;
+  /** False on a cache hit. */
+  built: boolean;
+  ms: number;
+  /** The source files that went into the key. */
+  sources: string[];
+}
+
+/** Bump when the way bundles are built or keyed changes, so old entries are never reused. */
+const FORMAT = 1;
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+const EXTENSIONS = ['', '.ts', '.js', '.json', '/index.ts', '/index.js'];
+
+function resolveRelative(from: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(from), specifier);
+  for (const ext of EXTENSIONS) {
+    const candidate = base + ext;
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Every file reachable from the entry through relative imports (type-only imports included: it is
+ * cheaper to rebuild once too often than to miss a file). Package imports are covered by the lockfile.
+ */
+export function workflowSources(entry: string): string[] {
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (file.endsWith('.json')) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(SPECIFIER)) {
+      if (!m[1].startsWith('.')) continue;
+      const dep = resolveRelative(file, m[1]);
+      if (dep) queue.push(dep);
+    }
+  }
+  return [...seen].sort();
+}
+
+function sdkVersion(): string {
+  return (require('@temporalio/worker/package.json') as { version: string }).version;
+}
+
+export function bundleKey(o: BundleCacheOptions, sources = workflowSources(o.workflowsPath)): string {
+  const h = createHash('sha256');
+  const entry = (name: string, body: string | Buffer) => h.update(`${name}\0${body.length}\0`).update(body);
+  entry('format', String(FORMAT));
+  entry('sdk', sdkVersion());
+  entry('options', JSON.stringify({ preloadModules: o.preloadModules ?? [], ignoreModules: o.ignoreModules ?? [] }));
+  const lockfile = o.lockfile ?? path.join(REPO_ROOT, 'package-lock.json');
+  entry('lockfile', existsSync(lockfile) ? readFileSync(lockfile) : 'none');
+  // Paths relative to the entry's folder: the same sources give the same key wherever they are checked out.
+  const root = path.dirname(path.dirname(o.workflowsPath));
+  for (const f of sources) entry(path.relative(root, f), readFileSync(f));
+  return h.digest('hex').slice(0, 32);
+}
+
+/** The cached bundle for these sources, building (and caching) it when there is none. */
+export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBundle> {
+  const t0 = performance.now();
+  const sources = workflowSources(o.workflowsPath);
+  const key = bundleKey(o, sources);
+  const dir = o.cacheDir ?? path.join(REPO_ROOT, '.data', 'bundle');
+  const codePath = path.join(dir, `workflows-${key}.js`);
+  if (existsSync(codePath)) return { codePath, key, built: false, ms: performance.now() - t0, sources };
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: o.workflowsPath,
+    preloadModules: o.preloadModules,
+    ignoreModules: o.ignoreModules,
+    logger: new DefaultLogger('WARN'),
+  });
+  mkdirSync(dir, { recursive: true });
+  // Written whole, then renamed: a worker starting at the same moment sees the old state or the new file, never half of it.
+  const tmp = `${codePath}.${process.pid}.tmp`;
+  writeFileSync(tmp, code);
+  renameSync(tmp, codePath);
+  pruneOld(dir, codePath);
+  return { codePath, key, built: true, ms: performance.now() - t0, sources };
+}
+
+/** Bundles unused for a week go: each source change leaves one behind (about 2 MB). */
+function pruneOld(dir: string, keep: string) {
+  const weekAgo = Date.now() - 7 * 86_400_000;
+  for (const name of readdirSync(dir)) {
+    const f = path.join(dir, name);
+    if (f === keep || !name.startsWith('workflows-')) continue;
+    try {
+      if (statSync(f).atimeMs < weekAgo) rmSync(f, { force: true });
+    } catch {
+      // another worker pruned it first
+    }
+  }
+}
