@@ -24,7 +24,7 @@ export async function uploadEvidence(ctx: AppContext, actor: Actor, content: Asy
 }
 
 /** A file on the operator's disk: only a regular file (a device reports 0 bytes and never ends), within the limit. */
-export async function fileEvidence(ctx: AppContext, actor: Actor, file: string): Promise<EvidenceRef> {
+export async function checkEvidenceFile(file: string): Promise<void> {
   let st;
   try {
     st = await fs.stat(file);
@@ -33,5 +33,11 @@ export async function fileEvidence(ctx: AppContext, actor: Actor, file: string):
   }
   if (!st.isFile()) throw badInput(`evidence ${file} is not a regular file (${st.isDirectory() ? 'a folder' : 'a device or pipe'}): attach a document, e.g. a PDF`);
   if (st.size > LIMITS.evidenceBytes) throw badInput(`evidence file ${file} is ${(st.size / MiB).toFixed(1)} MiB; the limit is ${LIMITS.evidenceBytes / MiB} MiB: compress or split it`);
+  checkName(path.basename(file));
+}
+
+/** Upload a checked file; the store's own cap still holds if it grew meanwhile. */
+export async function fileEvidence(ctx: AppContext, actor: Actor, file: string): Promise<EvidenceRef> {
+  await checkEvidenceFile(file);
   return uploadEvidence(ctx, actor, createReadStream(file), { name: path.basename(file) });
 }

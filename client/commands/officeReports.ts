@@ -1,7 +1,7 @@
 /** `cycle submit`, `cycle declare`, `cycle acknowledge`, `cycle template`: what an office does (operator tool: --as is trusted). */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { fileEvidence } from '../../app/actions/evidence';
+import { checkEvidenceFile, fileEvidence } from '../../app/actions/evidence';
 import { acknowledge, declare, officeOf, submitReport } from '../../app/actions/officeReports';
 import { officeRecord } from '../../app/actions/read';
 import type { Actor, AppContext } from '../../app/context';
@@ -44,10 +44,13 @@ export function register(program: Command, env: CommandEnv) {
       .option('--replace', 'send exactly these values; by default they merge into your previous revision for the period'),
   ).action(async (unit: string, o: { as: string; period: string; values: string; office?: string; narrative?: string; evidence?: string[]; replace?: boolean; json?: boolean }) => {
     const { period, year } = parsePeriod(o.period);
+    // Everything that can be checked here is, before connecting: a bad file is exit 1 whether or not a server runs.
+    const early = /\.xlsx$/i.test(o.values) ? undefined : parseValuesFile(o.values);
+    for (const f of o.evidence ?? []) await checkEvidenceFile(f);
     const ctx = await env.app();
     const actor = actorOf(o.as);
     const ref = cycleRef(unit, year);
-    const values = await valuesOf(ctx, o.values, ref, actor, o.office, period);
+    const values = early ?? (await valuesOf(ctx, o.values, ref, actor, o.office, period));
     const evidence = await evidenceOf(ctx, actor, o.evidence);
     const r = await submitReport(ctx, actor, ref, { officeId: o.office, period, values: values.values, narrative: o.narrative ?? values.narrative, evidence, mode: o.replace ? 'replace' : 'merge' });
     env.print(o.json, r, () => `${r.officeId} ${period}: ${r.outcome} (revision ${r.revision}${r.late ? ', late' : ''})${evidence.length ? `; evidence ${evidence.map((e) => `${e.name} sha256:${e.sha256.slice(0, 12)}`).join(', ')}` : ''}`);
@@ -67,6 +70,7 @@ export function register(program: Command, env: CommandEnv) {
     .action(async (unit: string, o: { as: string; points: string; target?: string; narrative: string; office?: string; evidence?: string[]; year?: string }) => {
       const points = Number(o.points);
       if (!o.points.trim() || !Number.isFinite(points)) throw new CliError(`--points ${o.points} is not a number: write e.g. --points 60`, EXIT.input);
+      for (const f of o.evidence ?? []) await checkEvidenceFile(f);
       const ctx = await env.app();
       const actor = actorOf(o.as);
       const evidence = await evidenceOf(ctx, actor, o.evidence);

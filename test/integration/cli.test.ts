@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadPlan } from '../../client/planLoader';
+import { openStore } from '../../store';
 import type { CycleView } from '../../domain/view';
 import { freePort } from '../../infra/devServer';
 import { REPO_ROOT, SEED_PLAN_PATH } from '../../infra/paths';
@@ -154,10 +155,19 @@ test('a day in the life, from the keyboard', async () => {
   const s1 = await handle.query(stateQuery);
   const ref = s1.periods['2026-Q4'].offices['hi-tech-office'].report!.evidence[0];
   expect(ref.name).toBe('证明材料.txt');
-  expect(existsSync(path.join(dataDir, 'evidence', ref.sha256.slice(0, 2), ref.sha256))).toBe(true);
-  // The same report again is idempotent.
-  const dup = await cycle('submit', UNIT, '--as', 'hto-contact', '--period', '2026-Q4', '--values', values, '--evidence', evidence, '--json');
+  // The bytes are in the store (any door, any machine reads the same file), not in a folder of this machine.
+  const store = await openStore({ dataDir, legacy: false });
+  expect((await store.evidence.get(ref.sha256))?.bytes.toString()).toBe('evidence of Q4');
+  await store.close();
+  // The same report again is idempotent (person ids are case-insensitive at the door).
+  const dup = await cycle('submit', UNIT, '--as', 'HTO-CONTACT', '--period', '2026-Q4', '--values', values, '--evidence', evidence, '--json');
   expect(JSON.parse(dup.out)).toMatchObject({ outcome: 'unchanged', revision: 1 });
+  // Filed, not "nothing owed": awaiting the leader; and the audit log can be read before year-end.
+  const filed = await cycle('status', UNIT, '--year', '2026', '--office', 'hi-tech-office');
+  expect(filed.out).toMatch(/hi-tech-office\s+2026-Q4\s+submitted, revision 1, awaiting approval/);
+  const auditNow = await cycle('audit', UNIT, '--year', '2026');
+  expect(auditNow.code).toBe(0);
+  expect(auditNow.out).toMatch(/hto-contact\s+submit\s+2026-Q4\/hi-tech-office\s+accepted revision 1/);
 
   // The deputy may not approve; the leader may.
   const before = await handle.query(stateQuery);
