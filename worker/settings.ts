@@ -7,8 +7,8 @@
  * Workflows kept in the worker's sticky cache: by default none is set and the SDK sizes the cache
  * from the heap limit (about 2,300 workflows with a 4 GiB heap). Every cycle wakes at the same
  * month-end instant, so a cache smaller than the number of cycles makes each evicted one replay at
- * exactly that moment: measured at 500 cycles, a cap of 250 made the dispatch 1.28x slower and a cap
- * of 100 at 200 cycles 2.9x slower, while the peak RSS hardly fell (942 vs. 973 MiB; 729 vs. 598 MiB).
+ * exactly that moment. Measured at 500 cycles: a cap of 250 made the dispatch 1.28x slower for 0.97x
+ * the peak RSS, a cap of 100 2.07x slower for 0.77x; at 200 cycles a cap of 100 was 2.9x slower.
  * Set a cap only where memory is short and a slower month-end is acceptable; the lever for memory is
  * a lighter workflow (bench/README-performance-section.md).
  */
