@@ -38,13 +38,15 @@ export class Directory {
   async runningCycles(): Promise<CycleRef[]> {
     const now = Date.now();
     if (!this.running || now - this.running.at > LIST_TTL_MS) {
-      const rows = await listCycles(this.app, { runningOnly: true });
-      this.running = { at: now, refs: rows.filter((r) => r.unit && r.year).map((r) => ({ unitId: r.unit, year: r.year })) };
+      // A finished year stays open to its people (the appraisal report, the audit log) until the next year is over.
+      const oldest = new Date().getFullYear() - 1;
+      const rows = await listCycles(this.app, { readable: true });
+      this.running = { at: now, refs: rows.filter((r) => r.unit && r.year && (r.status === 'RUNNING' || r.year >= oldest)).map((r) => ({ unitId: r.unit, year: r.year })) };
     }
     return this.running.refs;
   }
 
-  /** The running cycles whose plan names this address, with the person's roles in each. */
+  /** The running (or recently finished) cycles whose plan names this address, with the person's roles in each. */
   async cyclesOf(email: string): Promise<MyCycle[]> {
     const key = email.trim().toLowerCase();
     const out: MyCycle[] = [];

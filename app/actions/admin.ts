@@ -24,9 +24,10 @@ export interface CycleListing {
   lateOffices: string[];
 }
 
-export async function listCycles(ctx: AppContext, opts: { runningOnly?: boolean } = {}): Promise<CycleListing[]> {
+/** runningOnly: cycles still running; readable: running ones and finished ones whose report people still read. */
+export async function listCycles(ctx: AppContext, opts: { runningOnly?: boolean; readable?: boolean } = {}): Promise<CycleListing[]> {
   const rows: CycleListing[] = [];
-  const running = opts.runningOnly ? ` AND ExecutionStatus = 'Running'` : '';
+  const running = opts.runningOnly ? ` AND ExecutionStatus = 'Running'` : opts.readable ? ` AND (ExecutionStatus = 'Running' OR ExecutionStatus = 'Completed')` : '';
   try {
     for await (const w of ctx.client.workflow.list({ query: `WorkflowType = 'supervisionCycle' AND ExecutionStatus != 'ContinuedAsNew'${running}` })) {
       const ids = parseCycleWorkflowId(w.workflowId);
