@@ -21,6 +21,7 @@ import { evidenceRoutes } from './routes/evidence';
 import { homeRoutes } from './routes/home';
 import { officeRoutes } from './routes/office';
 import { reportFormRoutes } from './routes/reportForm';
+import { valuesWorkbookRoutes } from './routes/valuesWorkbook';
 import { reviewRoutes } from './routes/review';
 import { signInRoutes } from './routes/signIn';
 import { CSS } from './style';
@@ -73,6 +74,7 @@ export async function createWebServer(opts: WebServerOptions): Promise<FastifyIn
   homeRoutes(f, web);
   officeRoutes(f, web);
   reportFormRoutes(f, web);
+  valuesWorkbookRoutes(f, web);
   approvalsRoutes(f, web);
   reviewRoutes(f, web);
   boardRoutes(f, web);

@@ -18,13 +18,16 @@ import { csrfError, cycleRefOf, requireSession, send, type Web } from '../contex
 import { csrfField, html } from '../html';
 import { goalOf, kindLabel, statusLabel, unitOf } from '../labels';
 import type { WebSession } from '../auth';
+import type { Plan } from '../../domain/plan';
+import { valuesFromWorkbook } from './valuesWorkbook';
 
 type Params = { unit: string; year: string; office: string; period: string };
 
 /** Read the multipart body in order: the CSRF field comes first in the form, so no file is stored for a forged request. */
-async function readForm(web: Web, req: FastifyRequest, s: WebSession, actor: Actor) {
+async function readForm(web: Web, req: FastifyRequest, s: WebSession, actor: Actor, workbook: { plan: Plan; officeId: string; period: string }) {
   const fields: Record<string, string> = {};
   const evidence: EvidenceRef[] = [];
+  let fromWorkbook: { targetId: string; value: number }[] = [];
   for await (const part of req.parts()) {
     if (part.type === 'field') {
       if (typeof part.value !== 'string') continue;
@@ -40,11 +43,15 @@ async function readForm(web: Web, req: FastifyRequest, s: WebSession, actor: Act
       file.file.resume(); // an empty file input: nothing chosen
       continue;
     }
+    if (file.fieldname === 'valuesWorkbook') {
+      fromWorkbook = (await valuesFromWorkbook(file.file, { ...workbook, filename: file.filename })).values;
+      continue;
+    }
     evidence.push(await uploadEvidence(web.app, actor, file.file, { name: file.filename, contentType: file.mimetype }));
     if (file.file.truncated) throw badInput(`evidence file "${file.filename}" is larger than ${LIMITS.evidenceBytes / 1024 / 1024} MiB: compress or split it`);
   }
   if (fields._csrf !== s.csrf) throw csrfError();
-  return { fields, evidence };
+  return { fields, evidence, fromWorkbook };
 }
 
 export function reportFormRoutes(f: FastifyInstance, web: Web) {
@@ -74,6 +81,7 @@ export function reportFormRoutes(f: FastifyInstance, web: Web) {
 ${csrfField(s.csrf)}<input type="hidden" name="formToken" value="${randomToken()}">
 ${inputs}
 <label for="narrative">工作说明 <span class="en">Narrative</span></label><textarea id="narrative" name="narrative" maxlength="${LIMITS.narrativeChars}"></textarea>
+<label for="valuesWorkbook">或上传 Excel 报送表 <span class="en">Or upload the Excel values sheet</span> (<a href="${pagePath.reportForm(ref.unitId, ref.year, officeId, period)}/template.xlsx">下载模板 download the template</a>)</label><input type="file" id="valuesWorkbook" name="valuesWorkbook" accept=".xlsx">
 <label for="evidence">佐证材料 <span class="en">Evidence files (up to ${LIMITS.evidencePerReport}, ${LIMITS.evidenceBytes / 1024 / 1024} MiB each)</span></label><input type="file" id="evidence" name="evidence" multiple>
 <div><button type="submit">提交 Submit</button></div></form>`;
     return send(reply, `${period} 报送 Report`, body, s);
@@ -86,14 +94,17 @@ ${inputs}
     const ref = cycleRefOf(req.params);
     const { office: officeId, period } = req.params as Params;
     const { actor } = await web.directory.actorFor(s.email, ref);
-    const { fields, evidence } = await readForm(web, req, s, actor);
-    const values = Object.entries(fields)
+    const { plan } = await officeRecord(web.app, actor, ref, officeId);
+    const { fields, evidence, fromWorkbook } = await readForm(web, req, s, actor, { plan, officeId, period });
+    const typed = Object.entries(fields)
       .filter(([k, v]) => k.startsWith('v:') && v.trim() !== '')
       .map(([k, v]) => {
         const value = Number(v);
         if (!Number.isFinite(value)) throw badInput(`the value for ${k.slice(2)} ("${v.slice(0, 40)}") is not a number: enter digits, e.g. 12.5`);
         return { targetId: k.slice(2), value };
       });
+    // A value typed on the page wins over the same target's value in an uploaded workbook.
+    const values = [...fromWorkbook.filter((w) => !typed.some((t) => t.targetId === w.targetId)), ...typed];
     if (!fields.formToken || fields.formToken.length > 100) throw badInput('the form has no one-time token: reload the report page and send it again');
     // Bound to the session, so nobody else's form can claim this update id.
     const requestId = `web-${sha256(`${s.idHash}:${fields.formToken}`)}`;
