@@ -17,6 +17,7 @@ import { isPortOpen, waitForTemporal, type DevServer } from '../infra/devServer'
 import { MailSink } from '../infra/smtpSink';
 import { openConfiguredStore } from '../store';
 import { startWeb } from '../web/start';
+import { loadProgramme } from './commands/board';
 import { loadPlan, PlanError } from './planLoader';
 import { runDevServer, runWorker, stopLeftoverDevServer, waitForPortFree } from './startParts';
 import { Supervisor } from './supervisor';
@@ -92,7 +93,7 @@ async function main() {
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
     const app = { client, namespace: cfg.temporal.namespace, taskQueue: cfg.taskQueue, evidence: store.evidence, reports: store.reports };
-    const web = await startWeb({ app, auth: store.auth, mail: { transport: m.transport, from: cfg.mailFrom }, publicUrl: cfg.web.publicUrl, host: cfg.web.host, port: cfg.web.port, trustProxy: cfg.web.trustProxy });
+    const web = await startWeb({ app, auth: store.auth, mail: { transport: m.transport, from: cfg.mailFrom }, publicUrl: cfg.web.publicUrl, host: cfg.web.host, port: cfg.web.port, trustProxy: cfg.web.trustProxy, programme: cfg.programmeFile ? loadProgramme(cfg.programmeFile) : undefined });
     stops.push(() => web.close());
     const outcome = await startCycle(app, plan);
     console.log(`

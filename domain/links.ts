@@ -18,6 +18,8 @@ export const pagePath = {
   review: (unitId: string, year: number) => `${pagePath.cycle(unitId, year)}/review`,
   board: (unitId: string, year: number) => `${pagePath.cycle(unitId, year)}/board`,
   appraisal: (unitId: string, year: number) => `${pagePath.cycle(unitId, year)}/appraisal`,
+  /** The performance office's board across the units of its programme. */
+  programme: (year: number) => `/programme/${seg(year)}`,
 };
 
 /** A link for a mail: the token is replaced by PUBLIC_URL when the mail is sent. */

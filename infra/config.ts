@@ -41,6 +41,8 @@ const envSchema = z.object({
   REPORTS_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be postgres://user@host:port/database (leave it unset for the embedded SQLite store)').optional(),
   PLAN_FILE: z.string().min(1).optional(),
+  /** The performance office's programme file (its people see the board across units on the web). */
+  PROGRAMME_FILE: z.string().min(1).optional(),
   PLAN_YEAR: z.coerce.number({ invalid_type_error: 'must be a year, e.g. 2026' }).int('must be a year, e.g. 2026').min(2000, 'must be a year from 2000 to 2100').max(2100, 'must be a year from 2000 to 2100').optional(),
   DEV_SERVER_PORT: port('the local Temporal dev server').default(7233),
   DEV_SERVER_UI_PORT: port('its Web UI').optional(),
@@ -94,6 +96,7 @@ export interface AppConfig {
   reportsDir: string;
   databaseUrl?: string;
   plan: { file: string; year?: number };
+  programmeFile?: string;
   ports: { devServer: number; devServerUi: number; smtpSink: number };
   web: { port: number; host: string; publicUrl: string; trustProxy: boolean };
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reportsDir: path.resolve(e.REPORTS_DIR ?? paths.reports),
     databaseUrl: e.DATABASE_URL,
     plan: { file: path.resolve(e.PLAN_FILE ?? SEED_PLAN_PATH), year: e.PLAN_YEAR },
+    programmeFile: e.PROGRAMME_FILE && path.resolve(e.PROGRAMME_FILE),
     ports: { devServer: e.DEV_SERVER_PORT, devServerUi: e.DEV_SERVER_UI_PORT ?? e.DEV_SERVER_PORT + 1000, smtpSink: e.SMTP_SINK_PORT },
     web: { port: e.WEB_PORT, host: e.WEB_HOST, publicUrl: e.PUBLIC_URL ?? `http://127.0.0.1:${e.WEB_PORT}`, trustProxy: e.WEB_TRUST_PROXY === 'true' },
     logLevel: e.LOG_LEVEL,

@@ -7,6 +7,7 @@ import type { AuthStore } from '../store/types';
 import { Sessions, type WebSession } from './auth';
 import { type Html, page } from './html';
 import { Directory } from './people';
+import type { Programme } from '../domain/programme';
 
 export interface WebOptions {
   app: AppContext;
@@ -20,6 +21,8 @@ export interface WebOptions {
   rateLimits?: { perAddress?: number; perClient?: number };
   now?: () => number;
   logger?: boolean;
+  /** The performance office's programme (PROGRAMME_FILE): its people may sign in and see the board across units. */
+  programme?: Programme;
 }
 
 export interface Web {
@@ -35,7 +38,7 @@ export interface Web {
 export function createWeb(opts: WebOptions): Web {
   const secure = opts.secureCookies ?? opts.publicUrl.startsWith('https:');
   const now = opts.now ?? Date.now;
-  return { opts, app: opts.app, auth: opts.auth, sessions: new Sessions(opts.auth, secure, now), directory: new Directory(opts.app), secure, now };
+  return { opts, app: opts.app, auth: opts.auth, sessions: new Sessions(opts.auth, secure, now), directory: new Directory(opts.app, opts.programme), secure, now };
 }
 
 declare module 'fastify' {

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../infra/config';
 import { connectClient, smtpTransport } from '../infra/connection';
 import { openConfiguredStore } from '../store';
 import { startWeb } from './start';
+import { loadProgramme } from '../client/commands/board';
 
 async function main() {
   const config = loadConfig();
@@ -21,6 +22,7 @@ async function main() {
     host: config.web.host,
     port: config.web.port,
     trustProxy: config.web.trustProxy,
+    programme: config.programmeFile ? loadProgramme(config.programmeFile) : undefined,
   });
   console.log(`Web door: ${web.url} (people open ${config.web.publicUrl}); store: ${store.backend}`);
   const stop = async () => {

@@ -10,6 +10,7 @@ import { AppError } from '../app/errors';
 import { cycleWorkflowId } from '../domain/names';
 import type { Plan } from '../domain/plan';
 import { peopleOf, rolesOf, type Roles } from '../domain/roles';
+import type { Programme } from '../domain/programme';
 
 const LIST_TTL_MS = 5_000;
 
@@ -23,7 +24,16 @@ export class Directory {
   private plans = new Map<string, Plan>();
   private running?: { at: number; refs: CycleRef[] };
 
-  constructor(private readonly app: AppContext) {}
+  constructor(
+    private readonly app: AppContext,
+    readonly programme?: Programme,
+  ) {}
+
+  /** A person of the performance office's programme (they read the board across units; they act in no cycle). */
+  programmePerson(email: string): { personId: string; name: string } | undefined {
+    const key = email.trim().toLowerCase();
+    return this.programme?.people.find((p) => p.email.toLowerCase() === key);
+  }
 
   async plan(ref: CycleRef): Promise<Plan> {
     const id = cycleWorkflowId(ref.unitId, ref.year);

@@ -18,6 +18,7 @@ import { appraisalRoutes } from './routes/appraisal';
 import { approvalsRoutes } from './routes/approvals';
 import { boardRoutes } from './routes/board';
 import { evidenceRoutes } from './routes/evidence';
+import { programmeRoutes } from './routes/programme';
 import { homeRoutes } from './routes/home';
 import { officeRoutes } from './routes/office';
 import { reportFormRoutes } from './routes/reportForm';
@@ -72,6 +73,7 @@ export async function createWebServer(opts: WebServerOptions): Promise<FastifyIn
 
   signInRoutes(f, web);
   homeRoutes(f, web);
+  programmeRoutes(f, web);
   officeRoutes(f, web);
   reportFormRoutes(f, web);
   valuesWorkbookRoutes(f, web);

@@ -4,6 +4,7 @@
  * seed plan for 2026 whose plan clock starts just before the Q1 (March)
  * month-end dispatch, so a quarterly report is due within seconds.
  */
+import type { Programme } from '../../domain/programme';
 import * as path from 'node:path';
 import { loadPlan } from '../../client/planLoader';
 import type { AppContext, CycleRef } from '../../app/context';
@@ -34,7 +35,7 @@ export interface WebHarness {
   stop(): Promise<void>;
 }
 
-export async function startWebHarness(name: string, webOpts: { perAddress?: number } = {}): Promise<WebHarness> {
+export async function startWebHarness(name: string, webOpts: { perAddress?: number; programme?: Programme } = {}): Promise<WebHarness> {
   const dev = await startDevHarness(name);
   const taskQueue = `web-${name}`;
   const worker = await dev.startWorker({ taskQueue });
@@ -43,7 +44,7 @@ export async function startWebHarness(name: string, webOpts: { perAddress?: numb
   const app: AppContext = { client: dev.client, namespace: 'default', taskQueue, evidence: store.evidence, reports: store.reports };
   const port = await freePort();
   const start = () =>
-    startWeb({ app, auth: store.auth, mail: { transport, from: 'kaohe@test.local' }, publicUrl: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, rateLimits: { perAddress: webOpts.perAddress ?? 20 } });
+    startWeb({ app, auth: store.auth, mail: { transport, from: 'kaohe@test.local' }, publicUrl: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, rateLimits: { perAddress: webOpts.perAddress ?? 20 }, programme: webOpts.programme });
   const plan = loadPlan(SEED_PLAN_PATH, { year: YEAR });
   const handle = await dev.client.workflow.start<typeof supervisionCycle>('supervisionCycle', {
     taskQueue,

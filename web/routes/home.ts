@@ -20,7 +20,12 @@ export function homeRoutes(f: FastifyInstance, web: Web) {
       ];
       return html`<div class="card"><h2>${plan.unit.name.zh} ${y} <span class="en">${plan.unit.name.en}</span></h2><p>${roles.name}</p><ul>${links}</ul></div>`;
     });
-    const body = mine.length
+    const perf = web.directory.programmePerson(s.email);
+    if (perf) {
+      const year = new Date(web.now()).getFullYear();
+      cards.unshift(html`<div class="card"><h2>${web.directory.programme!.office.name.zh} <span class="en">${web.directory.programme!.office.name.en}</span></h2><p>${perf.name}</p><ul><li><a href="${pagePath.programme(year)}">各单位排名看板 <span class="en">Board across units</span> ${year}</a></li></ul></div>`);
+    }
+    const body = cards.length
       ? html`<h1>我的考核 <span class="en">My cycles</span></h1>${cards}`
       : html`<h1>我的考核 <span class="en">My cycles</span></h1><div class="card"><p>当前没有运行中的考核包含您的邮箱。<span class="en">No running cycle names ${s.email}.</span></p></div>`;
     return send(reply, '我的考核 My cycles', body, s);

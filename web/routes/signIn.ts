@@ -64,7 +64,7 @@ export function signInRoutes(f: FastifyInstance, web: Web) {
     await rateLimit(web, 'client', req.ip, web.opts.rateLimits?.perClient ?? 30);
     await rateLimit(web, 'address', email, web.opts.rateLimits?.perAddress ?? 5);
     // Only people in a running cycle's plan get a link; everyone gets the same page, so addresses cannot be probed.
-    if ((await web.directory.cyclesOf(email)).length) await mailLink(web, email, returnTo);
+    if ((await web.directory.cyclesOf(email)).length || web.directory.programmePerson(email)) await mailLink(web, email, returnTo);
     return send(
       reply,
       '请查收邮件 Check your mail',
@@ -89,7 +89,7 @@ export function signInRoutes(f: FastifyInstance, web: Web) {
     const row = token.length > 20 && token.length < 100 ? await web.auth.consumeSignInToken(sha256(token), web.now()) : undefined;
     if (!row) throw new AppError('refused', 'NOT_AUTHORISED', 'this sign-in link is unknown, already used or expired (links work once, for 15 minutes): ask for a new one on the sign-in page');
     // Re-check the live plans: someone removed from a plan since the mail went out does not get in.
-    if (!(await web.directory.cyclesOf(row.email)).length) throw new AppError('refused', 'NOT_AUTHORISED', `${row.email} is no longer named in a running cycle's plan: ask the assessment group`);
+    if (!(await web.directory.cyclesOf(row.email)).length && !web.directory.programmePerson(row.email)) throw new AppError('refused', 'NOT_AUTHORISED', `${row.email} is no longer named in a running cycle's plan: ask the assessment group`);
     await web.sessions.create(reply, row.email);
     return reply.redirect(safeReturnTo(row.returnTo), 303);
   });
