@@ -7,7 +7,7 @@
  * decide. The doors only authenticate (the web) or trust an operator (`--as`).
  */
 import type { Client } from '@temporalio/client';
-import type { EvidenceStore, ReportIndex } from '../store/types';
+import type { EvidenceStore, LedgerStore, ReportIndex } from '../store/types';
 
 export interface Actor {
   personId: string;
@@ -22,6 +22,8 @@ export interface AppContext {
   evidence: EvidenceStore;
   /** Appraisal reports the worker wrote, when the store is there. */
   reports?: ReportIndex;
+  /** The sent-mail ledger, for mail the app itself sends (the circular): never twice for the same thing. */
+  ledger?: LedgerStore;
   /** Wall clock, for what the app stamps itself (never the cycle's plan clock). */
   now?: () => number;
 }

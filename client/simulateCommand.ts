@@ -20,6 +20,8 @@ export async function simulateYear(
   scenarioName: string,
   onMonth?: (m: number, of: number) => void,
   inspect?: (handle: WorkflowHandle<typeof supervisionCycle>) => Promise<void>,
+  /** Where the cached workflow bundle lives (DATA_DIR/bundle): a simulation then starts without bundling. */
+  bundleDir?: string,
 ): Promise<SimulationResult> {
   const scenario = loadScenario(scenarioName);
   try {
@@ -40,6 +42,7 @@ export async function simulateYear(
       transport,
       mailFrom: 'assessment-group@simulation.local',
       dataDir: dir,
+      bundleCache: bundleDir ? { dir: bundleDir } : undefined,
     });
     return await worker.runUntil(async () => {
       const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });

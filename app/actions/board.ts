@@ -9,7 +9,9 @@ import { circularRecipients, type Programme } from '../../domain/programme';
 import type { CycleView } from '../../domain/view';
 import { statusQuery } from '../../workflows/messages';
 import type { AppContext } from '../context';
-import { toAppError } from '../errors';
+import { AppError, toAppError } from '../errors';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 
 export interface Board {
   year: number;
@@ -63,4 +65,35 @@ export async function circular(ctx: AppContext, programme: Programme, period: st
   const title = `${programme.office.name.zh} ${period} 绩效计划执行情况通报 / ${programme.office.name.en}: performance plans, ${period}`;
   const generatedAt = new Date((ctx.now ?? Date.now)()).toISOString();
   return { title, html: renderBoardHtml(title, b.rows, b.gaps, generatedAt), csv: renderBoardCsv(b.rows), to: circularRecipients(programme), board: b };
+}
+
+export interface CircularMail {
+  transport: { sendMail(m: Record<string, unknown>): Promise<{ accepted?: unknown[] }> };
+  from: string;
+  attachments: { filename: string; path: string }[];
+  text: string;
+}
+
+/**
+ * Mail the circular once per programme and period: its key is claimed in the store's ledger and its Message-ID
+ * derived from the key, so running `cycle circular` again (or from two machines) does not mail everyone twice.
+ */
+export async function mailCircular(ctx: AppContext, programme: Programme, period: string, c: Circular, m: CircularMail): Promise<{ status: 'sent' | 'already-sent'; accepted: string[] }> {
+  if (!ctx.ledger) throw new AppError('internal', 'TRY_AGAIN', 'no store: the circular is mailed only with the sent-mail ledger, so nobody gets it twice');
+  const key = `circular/${programme.office.id}/${period}`;
+  const done = await ctx.ledger.sent(key);
+  if (done) return { status: 'already-sent', accepted: done.accepted };
+  const holder = { host: hostname(), pid: process.pid };
+  if (!(await ctx.ledger.claim(key, holder, Date.now()))) throw new AppError('refused', 'TRY_AGAIN', `the ${period} circular is being mailed right now by another run: wait a minute and check with --json`);
+  const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@supervision-cycle>`;
+  let accepted: string[];
+  try {
+    const r = await m.transport.sendMail({ from: m.from, to: c.to, subject: c.title, html: c.html, text: m.text, messageId, headers: { 'X-Cycle-Kind': 'circular', 'X-Cycle-Period': period, 'X-Cycle-Key': key }, attachments: m.attachments });
+    accepted = (r.accepted ?? []).map(String);
+  } catch (e) {
+    await ctx.ledger.release(key);
+    throw new AppError('unreachable', 'TRY_AGAIN', `the circular could not be mailed: ${(e as Error).message.split('\n')[0]}; check SMTP_URL, or pass --no-mail`);
+  }
+  await ctx.ledger.markSent({ key, messageId, sentAt: new Date().toISOString(), accepted });
+  return { status: 'sent', accepted };
 }

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import ExcelJS from 'exceljs';
-import { board, circular } from '../../app/actions/board';
+import { board, circular, mailCircular } from '../../app/actions/board';
 import { BOARD_HEAD, boardCells, type BoardRow } from '../../domain/board';
 import { formatPath } from '../../domain/plan';
 import { programmeSchema, type Programme } from '../../domain/programme';
@@ -65,27 +65,18 @@ export function register(program: Command, env: CommandEnv) {
     writeFileSync(files.html, c.html);
     writeFileSync(files.csv, c.csv);
     writeFileSync(files.xlsx, await workbook(c.board.rows, c.title));
-    let mailed: string[] = [];
+    let mailed: { status: string; accepted: string[] } | undefined;
     if (o.mail) {
       const cfg = env.config();
       const transport = smtpTransport(cfg.smtp.url ?? `smtp://127.0.0.1:${cfg.ports.smtpSink}`, { user: cfg.smtp.user, password: cfg.smtp.password });
       try {
-        const r = await transport.sendMail({
-          from: programme.circular.from ?? cfg.mailFrom,
-          to: c.to,
-          subject: c.title,
-          html: c.html,
-          text: boardText(c.board.rows, c.board.gaps),
-          headers: { 'X-Cycle-Kind': 'circular', 'X-Cycle-Period': period },
-          attachments: [{ filename: path.basename(files.csv), path: files.csv }, { filename: path.basename(files.xlsx), path: files.xlsx }],
-        });
-        mailed = (r.accepted ?? []).map(String);
-      } catch (e) {
-        throw new CliError(`the circular was written to ${o.out} but could not be mailed: ${(e as Error).message.split('\n')[0]}; check SMTP_URL or pass --no-mail`, EXIT.unreachable);
+        const attachments = [{ filename: path.basename(files.csv), path: files.csv }, { filename: path.basename(files.xlsx), path: files.xlsx }];
+        mailed = await mailCircular(await env.app(), programme, period, c, { transport, from: programme.circular.from ?? cfg.mailFrom, attachments, text: boardText(c.board.rows, c.board.gaps) });
       } finally {
         transport.close?.();
       }
     }
-    env.print(o.json, { files, mailedTo: mailed, rows: c.board.rows, gaps: c.board.gaps }, () => [`${c.title}`, boardText(c.board.rows, c.board.gaps), '', `written: ${Object.values(files).join(', ')}`, o.mail ? `mailed to: ${mailed.join(', ')}` : 'not mailed (--no-mail)'].join('\n'));
+    const said = !mailed ? 'not mailed (--no-mail)' : mailed.status === 'sent' ? `mailed to: ${mailed.accepted.join(', ')}` : `already mailed for ${period} (to ${mailed.accepted.join(', ')}); not sent again`;
+    env.print(o.json, { files, mailed, rows: c.board.rows, gaps: c.board.gaps }, () => [`${c.title}`, boardText(c.board.rows, c.board.gaps), '', `written: ${Object.values(files).join(', ')}`, said].join('\n'));
   });
 }

@@ -54,7 +54,7 @@ export function commandEnv(io: Io): CommandEnv {
       });
       store ??= openConfiguredStore(c);
       const s = await store;
-      return { client: await client, namespace: c.temporal.namespace, taskQueue: c.taskQueue, evidence: s.evidence, reports: s.reports };
+      return { client: await client, namespace: c.temporal.namespace, taskQueue: c.taskQueue, evidence: s.evidence, reports: s.reports, ledger: s.ledger };
     },
     print: (json, data, text) => io.out(json ? JSON.stringify(data, null, 2) : text()),
     async close() {

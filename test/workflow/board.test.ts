@@ -4,7 +4,11 @@
  * of the year on a private server and leaves the live cycle as it was.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { board } from '../../app/actions/board';
+import { board, circular, mailCircular } from '../../app/actions/board';
+import { programmeSchema } from '../../domain/programme';
+import { smtpTransport } from '../../infra/connection';
+import { MailSink } from '../../infra/smtpSink';
+import { openStore } from '../../store';
 import { cycleSnapshot } from '../../app/actions/whatIf';
 import type { AppContext } from '../../app/context';
 import { loadPlan } from '../../client/planLoader';
@@ -18,7 +22,7 @@ import { SEED_PLAN_PATH } from '../../infra/paths';
 import type { EvidenceStore } from '../../store/types';
 import type { supervisionCycle } from '../../workflows/cycle';
 import { stateQuery, submitReportUpdate } from '../../workflows/messages';
-import { createTimeSkippingEnv, startHarness, type Harness } from '../helpers/temporal';
+import { createTimeSkippingEnv, startHarness, tempDir, type Harness } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;
@@ -76,4 +80,34 @@ test('a what-if from a live cycle projects its appraisal and leaves the live cyc
   const after = { length: (await live.describe()).historyLength, state: await live.query(stateQuery) };
   expect(after).toEqual(before);
   console.log(`what-if: ${r.appraisal.total} / ${r.appraisal.maxPoints} ${r.appraisal.grade}; live history ${before.length} events before and after`);
+});
+
+test('the circular is mailed to the programme once: a second run finds it in the ledger and sends nothing', async () => {
+  const store = await openStore({ dataDir: tempDir('circular-store'), legacy: false });
+  const sink = await new MailSink().start();
+  const transport = smtpTransport(sink.url);
+  try {
+    const programme = programmeSchema.parse({
+      schemaVersion: 1,
+      office: { id: 'perf-office', name: { zh: '绩效办', en: 'Performance Office' } },
+      people: [{ personId: 'perf-director', name: '主任', role: 'director', email: 'jxb@example.test' }],
+      units: ['unit-slow', 'unit-fast', 'unit-mid'],
+      circular: { recipients: ['perf-director'] },
+    });
+    const withLedger = { ...ctx, ledger: store.ledger };
+    const period = `${seed.year}-Q1`;
+    const c = await circular(withLedger, programme, period, seed.year);
+    const mail = { transport, from: 'kaohe@test.local', attachments: [], text: 'ranking' };
+    expect((await mailCircular(withLedger, programme, period, c, mail)).status).toBe('sent');
+    expect((await mailCircular(withLedger, programme, period, c, mail)).status).toBe('already-sent');
+    await sink.waitFor((ms) => ms.length >= 1, 10_000, 'the circular');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.messages).toHaveLength(1);
+    expect(sink.messages[0].parsed.subject).toContain('绩效计划执行情况通报');
+    expect(sink.messages[0].parsed.html).toMatch(/unit-fast[\s\S]*unit-mid[\s\S]*unit-slow/);
+  } finally {
+    transport.close?.();
+    await sink.stop();
+    await store.close();
+  }
 });
