@@ -6,6 +6,7 @@
  *
  *   npm run histories:regenerate -- --code v1 --out test/histories/v1
  *   npm run histories:regenerate -- --code current --out test/histories/v2
+ *   npm run histories:regenerate -- --code current --out test/histories/v3   (rules v3: early warning, 签收, 批示, merges)
  *
  * --code v1 records with the frozen pre-batching workflow (test/fixtures/v1),
  * --code current with workflows/. Two cycles are recorded: a full simulated year
@@ -18,7 +19,7 @@ import { loadPlan } from '../../client/planLoader';
 import { historyByRun, runSimulation, scenarioSchema } from '../../client/simulate';
 import { SEED_PLAN_PATH, REPO_ROOT } from '../../infra/paths';
 import { createTimeSkippingEnv, startHarness } from '../helpers/temporal';
-import { stateQuery } from '../../workflows/messages';
+import { acknowledgeUpdate, instructUpdate, stateQuery, submitReportUpdate } from '../../workflows/messages';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,6 +72,14 @@ async function main() {
     });
     await env.sleep(75 * 86_400_000); // through the April, May and June dispatches and their chasing
     await mid.query(stateQuery);
+    if (code === 'current') {
+      // The people's newer actions, so later code must replay them too: 签收, 批示 and a report merged into its previous revision.
+      const hto = { personId: 'hto-contact', via: 'web' as const };
+      await mid.executeUpdate(acknowledgeUpdate, { args: [{ actor: hto, officeId: 'hi-tech-office', period: '2013-05' }] });
+      await mid.executeUpdate(instructUpdate, { args: [{ actor: { personId: plan.assessmentGroup.approvers[0], via: 'web' }, officeId: 'hi-tech-office', targetId: 't1-1', text: '请加快进度 Please speed up' }] });
+      await mid.executeUpdate(submitReportUpdate, { args: [{ actor: hto, officeId: 'hi-tech-office', period: '2013-05', values: [{ targetId: 't1-1', value: 4 }], mode: 'merge' }] });
+      await mid.executeUpdate(submitReportUpdate, { args: [{ actor: hto, officeId: 'hi-tech-office', period: '2013-05', values: [{ targetId: 't1-2', value: 7 }], mode: 'merge' }] });
+    }
     await mid.terminate('stopped mid-year for the replay tests');
     await save('mid-year', mid.workflowId);
   } finally {

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { quietRuntime, workflowBundle } from '../helpers/temporal';
 
 const root = path.join(__dirname, '..', 'histories');
@@ -25,4 +26,13 @@ test.each(files)('%s replays on the current code', async (file) => {
   const history = temporal.api.history.v1.History.fromObject(saved.history as Record<string, unknown>);
   expect(history.events?.length).toBeGreaterThan(0);
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, saved.workflowId);
+});
+
+test('a history replayed on code that changed without patched() fails with a determinism error', async () => {
+  quietRuntime();
+  const saved = JSON.parse(readFileSync(path.join(root, 'v3', 'full-year.run02.json'), 'utf8')) as { workflowId: string; history: unknown };
+  const history = temporal.api.history.v1.History.fromObject(saved.history as Record<string, unknown>);
+  const broken = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'fixtures', 'broken', 'index.ts'), logger: new DefaultLogger('ERROR') });
+  const replay = Worker.runReplayHistory({ workflowBundle: broken }, history, saved.workflowId);
+  await expect(replay).rejects.toBeInstanceOf(DeterminismViolationError);
 });
