@@ -1,7 +1,7 @@
 /** What every route of the web door shares: the app, the store's sign-in tables, sessions, the people directory. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MailTransport } from '../activities';
-import type { AppContext, CycleRef } from '../app/context';
+import type { Actor, AppContext, CycleRef } from '../app/context';
 import { badInput } from '../app/errors';
 import type { AuthStore } from '../store/types';
 import { Sessions, type WebSession } from './auth';
@@ -86,4 +86,17 @@ export function field(body: unknown, name: string): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') throw badInput(`form field "${name}" was sent more than once or is not text: send the form from the page`);
   return v;
+}
+
+/**
+ * A form POST on a cycle's page: the signed-in person (else a redirect to sign in), the CSRF check, the cycle the
+ * address names and the plan's person acting. Undefined when the reply is already a redirect.
+ */
+export async function formActor(web: Web, req: FastifyRequest, reply: FastifyReply): Promise<{ s: WebSession; ref: CycleRef; actor: Actor } | undefined> {
+  const s = requireSession(req, reply);
+  if (!s) return undefined;
+  checkCsrf(s, req.body);
+  const ref = cycleRefOf(req.params);
+  const { actor } = await web.directory.actorFor(s.email, ref);
+  return { s, ref, actor };
 }

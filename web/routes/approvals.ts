@@ -13,7 +13,7 @@ import { pagePath } from '../../domain/links';
 import { allTargets } from '../../domain/plan';
 import { formatLocal } from '../../domain/time';
 import { randomToken, sha256 } from '../auth';
-import { checkCsrf, cycleRefOf, field, requireSession, send, type Web } from '../context';
+import { cycleRefOf, field, requireSession, send, type Web, formActor } from '../context';
 import { csrfField, html, table } from '../html';
 import { evidenceLinks, goalOf } from '../labels';
 
@@ -65,11 +65,9 @@ ${verify}
   });
 
   f.post(`${path}/decide`, async (req, reply) => {
-    const s = requireSession(req, reply);
-    if (!s) return reply;
-    checkCsrf(s, req.body);
-    const ref = cycleRefOf(req.params);
-    const { actor } = await web.directory.actorFor(s.email, ref);
+    const form = await formActor(web, req, reply);
+    if (!form) return reply;
+    const { s, ref, actor } = form;
     const body = req.body as Record<string, unknown>;
     const decisions: Decision[] = Object.keys(body)
       .filter((k) => k.startsWith('d:') && field(body, k))
@@ -88,21 +86,17 @@ ${verify}
   });
 
   f.post(`${path}/close`, async (req, reply) => {
-    const s = requireSession(req, reply);
-    if (!s) return reply;
-    checkCsrf(s, req.body);
-    const ref = cycleRefOf(req.params);
-    const { actor } = await web.directory.actorFor(s.email, ref);
+    const form = await formActor(web, req, reply);
+    if (!form) return reply;
+    const { ref, actor } = form;
     await closeCheck(web.app, actor, ref, { period: field(req.body, 'period'), comment: field(req.body, 'comment') });
     return reply.redirect(pagePath.approvals(ref.unitId, ref.year), 303);
   });
 
   f.post(`${path}/verify`, async (req, reply) => {
-    const s = requireSession(req, reply);
-    if (!s) return reply;
-    checkCsrf(s, req.body);
-    const ref = cycleRefOf(req.params);
-    const { actor } = await web.directory.actorFor(s.email, ref);
+    const form = await formActor(web, req, reply);
+    if (!form) return reply;
+    const { ref, actor } = form;
     const body = req.body as Record<string, unknown>;
     const values = Object.keys(body)
       .filter((k) => k.startsWith('x:') && field(body, k).trim())
@@ -118,11 +112,9 @@ ${verify}
   });
 
   f.post(`${path}/instruct`, async (req, reply) => {
-    const s = requireSession(req, reply);
-    if (!s) return reply;
-    checkCsrf(s, req.body);
-    const ref = cycleRefOf(req.params);
-    const { actor } = await web.directory.actorFor(s.email, ref);
+    const form = await formActor(web, req, reply);
+    if (!form) return reply;
+    const { ref, actor } = form;
     const targetId = field(req.body, 'targetId').trim();
     await instruct(web.app, actor, ref, { officeId: field(req.body, 'officeId'), text: field(req.body, 'text'), ...(targetId ? { targetId } : {}) });
     return reply.redirect(pagePath.approvals(ref.unitId, ref.year), 303);

@@ -10,7 +10,7 @@ import { badInput } from '../../app/errors';
 import { pagePath } from '../../domain/links';
 import { cycleView } from '../../domain/view';
 import { boardRows, CELL_LABEL } from '../board';
-import { checkCsrf, cycleRefOf, field, requireSession, send, type Web } from '../context';
+import { cycleRefOf, field, requireSession, send, type Web, formActor } from '../context';
 import { bi, csrfField, html, table } from '../html';
 import { planNow } from './office';
 
@@ -76,11 +76,9 @@ ${roles.appraisalTriggerer && appraisalAction ? html`<p><a class="button" href="
   });
 
   f.post('/cycles/:unit/:year/board/appraisal', async (req, reply) => {
-    const s = requireSession(req, reply);
-    if (!s) return reply;
-    checkCsrf(s, req.body);
-    const ref = cycleRefOf(req.params);
-    const { actor } = await web.directory.actorFor(s.email, ref);
+    const form = await formActor(web, req, reply);
+    if (!form) return reply;
+    const { ref, actor } = form;
     await triggerAppraisal(web.app, actor, ref, { action: actionOf(field(req.body, 'action')), reason: field(req.body, 'reason') });
     return reply.redirect(pagePath.board(ref.unitId, ref.year), 303);
   });

@@ -8,7 +8,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { uploadEvidence } from '../../app/actions/evidence';
 import { submitReport } from '../../app/actions/officeReports';
 import { officeRecord } from '../../app/actions/read';
-import { AppError, badInput } from '../../app/errors';
+import { badInput } from '../../app/errors';
 import { LIMITS, type EvidenceRef } from '../../domain/actions';
 import { targetById } from '../../domain/cycle';
 import { pagePath } from '../../domain/links';
@@ -19,7 +19,7 @@ import { csrfField, html } from '../html';
 import { goalOf, kindLabel, statusLabel, unitOf } from '../labels';
 import type { WebSession } from '../auth';
 import type { Plan } from '../../domain/plan';
-import { valuesFromWorkbook } from './valuesWorkbook';
+import { requestedReport, valuesFromWorkbook } from './valuesWorkbook';
 
 type Params = { unit: string; year: string; office: string; period: string };
 
@@ -60,13 +60,7 @@ export function reportFormRoutes(f: FastifyInstance, web: Web) {
   f.get(path, async (req, reply) => {
     const s = requireSession(req, reply);
     if (!s) return reply;
-    const ref = cycleRefOf(req.params);
-    const { office: officeId, period } = req.params as Params;
-    const { actor } = await web.directory.actorFor(s.email, ref);
-    const { plan, state } = await officeRecord(web.app, actor, ref, officeId);
-    const p = state.periods[period];
-    const op = p?.offices[officeId];
-    if (!p || !op) throw new AppError('refused', 'PERIOD_NOT_OPEN', `${officeId} owes no report for ${period}: open your office page for what is due now`);
+    const { ref, officeId, period, plan, p, op } = await requestedReport(web, s, req.params);
     const last = op.report;
     const inputs = op.targets.map((id) => {
       const t = targetById(plan, id)!;

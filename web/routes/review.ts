@@ -5,7 +5,7 @@ import { groupRecord } from '../../app/actions/groupView';
 import { pagePath } from '../../domain/links';
 import { formatLocal } from '../../domain/time';
 import { halfYearStanding } from '../../domain/view';
-import { checkCsrf, cycleRefOf, field, requireSession, send, type Web } from '../context';
+import { cycleRefOf, field, requireSession, send, type Web, formActor } from '../context';
 import { csrfField, html, table } from '../html';
 
 export function reviewRoutes(f: FastifyInstance, web: Web) {
@@ -31,11 +31,9 @@ ${table(['指标 Target', '按进度 Pro-rata', '得分 Points', '说明 Explana
   });
 
   f.post('/cycles/:unit/:year/review', async (req, reply) => {
-    const s = requireSession(req, reply);
-    if (!s) return reply;
-    checkCsrf(s, req.body);
-    const ref = cycleRefOf(req.params);
-    const { actor } = await web.directory.actorFor(s.email, ref);
+    const form = await formActor(web, req, reply);
+    if (!form) return reply;
+    const { ref, actor } = form;
     const officeId = field(req.body, 'officeId');
     await commentReview(web.app, actor, ref, { comment: field(req.body, 'comment'), ...(officeId ? { officeId } : {}) });
     return reply.redirect(pagePath.review(ref.unitId, ref.year), 303);

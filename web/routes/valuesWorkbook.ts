@@ -9,21 +9,29 @@ import { officeRecord } from '../../app/actions/read';
 import { AppError, badInput } from '../../app/errors';
 import { allTargets, type Plan } from '../../domain/plan';
 import { readValuesWorkbook, valuesTemplate, ValuesWorkbookError, VALUES_WORKBOOK_LIMIT_BYTES } from '../../client/excel/valuesWorkbook';
+import type { WebSession } from '../auth';
 import { cycleRefOf, requireSession, type Web } from '../context';
 
 type Params = { unit: string; year: string; office: string; period: string };
+
+/** The signed-in person's view of one office's request for a period (the report form and its template); refused when none was made. */
+export async function requestedReport(web: Web, s: WebSession, params: unknown) {
+  const ref = cycleRefOf(params);
+  const { office: officeId, period } = params as Params;
+  const { actor } = await web.directory.actorFor(s.email, ref);
+  const { plan, state } = await officeRecord(web.app, actor, ref, officeId);
+  const p = state.periods[period];
+  const op = p?.offices[officeId];
+  if (!p || !op) throw new AppError('refused', 'PERIOD_NOT_OPEN', `${officeId} owes no report for ${period}: open your office page for what is due now`);
+  return { ref, officeId, period, actor, plan, p, op };
+}
 
 export function valuesWorkbookRoutes(f: FastifyInstance, web: Web) {
   f.get('/cycles/:unit/:year/offices/:office/reports/:period/template.xlsx', async (req, reply) => {
     const s = requireSession(req, reply);
     if (!s) return reply;
-    const ref = cycleRefOf(req.params);
-    const { office: officeId, period } = req.params as Params;
-    const { actor } = await web.directory.actorFor(s.email, ref);
-    const { plan, state } = await officeRecord(web.app, actor, ref, officeId);
-    const asked = state.periods[period]?.offices[officeId]?.targets;
-    if (!asked) throw new AppError('refused', 'PERIOD_NOT_OPEN', `${officeId} owes no report for ${period}: open your office page for what is due now`);
-    const targets = allTargets(plan).map((r) => r.target).filter((t) => asked.includes(t.id));
+    const { ref, officeId, period, plan, op } = await requestedReport(web, s, req.params);
+    const targets = allTargets(plan).map((r) => r.target).filter((t) => op.targets.includes(t.id));
     const name = `values-${ref.unitId}-${officeId}-${period}.xlsx`;
     return reply
       .header('content-disposition', `attachment; filename="${name}"`)
