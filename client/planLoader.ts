@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { formatPath, parsePlanFile, planSchema, type Plan, type PlanFile, type PlanIssue } from '../domain/plan';
+import { formatPath, planSchema, type Plan, type PlanFile, type PlanIssue } from '../domain/plan';
+import { parsePlanFile } from '../domain/planRules';
 
 export interface LocatedIssue extends PlanIssue {
   line?: number;

@@ -7,8 +7,10 @@
  * history grows large. Every rule lives in domain/.
  */
 import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
-import { initialState, isFinished, nextEffects, nextWakeAt, type CycleState } from '../domain/cycle';
-import { planProblems, type Plan } from '../domain/plan';
+import { initialState, isFinished, nextWakeAt, type CycleState } from '../domain/cycle';
+import { nextEffects } from '../domain/effects';
+import type { Plan } from '../domain/plan';
+import { planProblems } from '../domain/planRules';
 import type { Appraisal } from '../domain/scoring';
 import { ApplicationFailure } from '@temporalio/workflow';
 import { perform } from './delivery';

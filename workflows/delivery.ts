@@ -5,7 +5,8 @@
  */
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { recordDelivery, recordReportWritten, type CycleState, type DeliveryOutcome, type Effect, type MailIntent } from '../domain/cycle';
+import type { CycleState, MailIntent } from '../domain/cycle';
+import { recordDelivery, recordReportWritten, type DeliveryOutcome, type Effect } from '../domain/effects';
 import { composeMail, mailKey } from '../domain/mail';
 import type { Plan } from '../domain/plan';
 

@@ -3,7 +3,8 @@
  * state machine sends, and what each update does to the state.
  */
 import { monthTimetable } from '../../domain/calendar';
-import { advance, initialState, nextEffects, type CycleState } from '../../domain/cycle';
+import { advance, initialState, type CycleState } from '../../domain/cycle';
+import { nextEffects } from '../../domain/effects';
 import { LIMITS } from '../../domain/actions';
 import { Rejection } from '../../domain/refusals';
 import { applyUpdate, UPDATE_RULES, validateUpdate } from '../../domain/updates';

@@ -3,7 +3,8 @@
  */
 import fc from 'fast-check';
 import { loadPlan } from '../../client/planLoader';
-import { allTargets, parsePlanFile, type GradeId, type Plan, type ScoringRule, type Target } from '../../domain/plan';
+import { allTargets, type GradeId, type Plan, type ScoringRule, type Target } from '../../domain/plan';
+import { parsePlanFile } from '../../domain/planRules';
 import { gradeFor, maxScore, pointsFor, proRataShare, scorePlan, scoreTarget, type RecordedValue } from '../../domain/scoring';
 import { SEED_PLAN_PATH } from '../../infra/paths';
 
