@@ -2,7 +2,7 @@
  * Settings of `npm run bench`, from the environment (documented in bench/README.md), and the clock
  * and log every section shares.
  */
-export const SECTIONS = ['scoring', 'year', 'startup', 'dispatch', 'profile', 'tuning'] as const;
+export const SECTIONS = ['scoring', 'year', 'startup', 'dispatch', 'profile', 'tuning', 'store', 'board', 'web'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const CONFIG = {

@@ -12,6 +12,7 @@ import { freePort, startDevServer } from '../infra/devServer';
 import { SEED_PLAN_PATH } from '../infra/paths';
 import { requireProvisioned } from '../infra/provision';
 import { CONFIG, left, log, want } from './config';
+import { startPgCluster, type PgCluster } from '../infra/postgres';
 import { runDispatch } from './dispatchRun';
 import type { DispatchContext, DispatchResult } from './dispatchTypes';
 import { checkContention, fmt, results, row, warnings } from './report';
@@ -27,9 +28,17 @@ async function withDevServer<T>(dir: string, fn: (ctx: DispatchContext) => Promi
   const client = new Client({ connection, namespace: 'default' });
   const plan2026 = loadPlan(SEED_PLAN_PATH, { year: 2026 });
   const dispatchPlanMs = monthTimetable(plan2026, 12, calendarOf(plan2026)).dispatchAt;
+  // A durable PostgreSQL (fsync on), started only if a variant asks for one.
+  let pg: Promise<PgCluster> | undefined;
+  let dbs = 0;
+  const pgDatabase = async () => {
+    pg ??= startPgCluster({ durable: true });
+    return (await pg).createDatabase(`bench${++dbs}`);
+  };
   try {
-    return await fn({ server, client, dir, plan2026, dispatchPlanMs, mailsPerCycle: 4, all: [] });
+    return await fn({ server, client, dir, plan2026, dispatchPlanMs, mailsPerCycle: 4, all: [], pgDatabase });
   } finally {
+    if (pg) (await pg).stop();
     unConn();
     await connection.close().catch(() => undefined);
     unServer();

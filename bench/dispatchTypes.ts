@@ -19,8 +19,10 @@ export interface DispatchSpec {
   smtpNoDelay?: boolean;
   /** The worker's sticky-cache size; absent: the product's; 'sdk': the SDK's own default (about 2,300 here). */
   maxCachedWorkflows?: number | 'sdk';
-  /** Experiment: the sent ledger on tmpfs (/dev/shm), i.e. what its fsyncs cost. */
+  /** Experiment: the sent ledger on tmpfs (/dev/shm), i.e. what its fsyncs cost (file ledger only). */
   ledgerTmpfs?: boolean;
+  /** Where the sent ledger lives: the store on SQLite (the product default), on PostgreSQL, or the file ledger of earlier versions. */
+  ledger?: 'sqlite' | 'postgres' | 'file';
   /** Experiment: a pre-built bundle with preloadModules zod and luxon. */
   preload?: boolean;
 }
@@ -32,6 +34,7 @@ export interface DispatchResult {
   tuning?: Partial<WorkerOptions>;
   smtpMaxConnections: number | 'default (8)';
   maxCachedWorkflows: number | 'sdk' | 'product default';
+  ledger: string;
   prebuiltBundle: boolean;
   ok: boolean;
   error?: string;
@@ -74,6 +77,8 @@ export interface DispatchContext {
   mailsPerCycle: number;
   /** Every dispatch run so far, for the results file. */
   all: DispatchResult[];
+  /** A fresh PostgreSQL database URL (a throwaway cluster started on first use). */
+  pgDatabase?: () => Promise<string>;
 }
 /**
  * The chain from the dispatch timer to the last activity result in a cycle's (or baseline's) first run:

@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../infra/paths';
 import { requireProvisioned } from '../infra/provision';
 import { bundleTimes } from './bundles';
 import { CONFIG, elapsed, log, T_START, want, type Section } from './config';
+import { boardSection, storeSection, webSection } from './appSections';
 import { dispatchBench } from './dispatch';
 import { checkContention, fmt, printTable, tmp, warnings, writeResults } from './report';
 import { scoringBench } from './scoring';
@@ -75,6 +76,9 @@ async function main() {
     if (want('year')) await section('year', () => (checkContention('year'), yearBench(dir)));
     if (want('startup')) await section('startup', () => (checkContention('startup'), startupBench()));
     if (want('dispatch') || want('profile') || want('tuning')) await section('dispatch+profile+tuning', () => dispatchBench(dir));
+    if (want('store')) await section('store', () => (checkContention('store'), storeSection()));
+    if (want('board')) await section('board', () => (checkContention('board'), boardSection()));
+    if (want('web')) await section('web', () => (checkContention('web'), webSection()));
   } finally {
     log('stopping servers and child processes');
     await runCleanups();

@@ -10,6 +10,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { smtpTransport } from '../infra/connection';
 import { createCycleWorker } from '../worker/worker';
 import { loadConfig } from '../infra/config';
+import { openStore } from '../store';
 import { createBaselineActivities } from './baselineActivities';
 
 export interface WorkerChildConfig {
@@ -19,6 +20,10 @@ export interface WorkerChildConfig {
   taskQueue: string;
   smtpUrl: string;
   ledgerDir: string;
+  /** The sent ledger: the store on SQLite in storeDir (the product default), on PostgreSQL at databaseUrl, or files in ledgerDir. */
+  ledger?: 'sqlite' | 'postgres' | 'file';
+  storeDir?: string;
+  databaseUrl?: string;
   reportsDir: string;
   /** A pre-built bundle file; absent: the cycle worker bundles the sources at start, as the product does. */
   bundlePath?: string;
@@ -35,6 +40,7 @@ async function main() {
   const connection = await NativeConnection.connect({ address: cfg.address });
   const transport = smtpTransport(cfg.smtpUrl, undefined, { noDelay: cfg.smtpNoDelay !== false });
   let worker: Worker;
+  const store = cfg.mode === 'cycle' && cfg.ledger !== 'file' ? await openStore({ databaseUrl: cfg.databaseUrl, dataDir: cfg.storeDir!, legacy: false }) : undefined;
   if (cfg.mode === 'cycle') {
     worker = await createCycleWorker({
       connection,
@@ -42,7 +48,7 @@ async function main() {
       taskQueue: cfg.taskQueue,
       transport,
       mailFrom: '"绩效考核小组 Assessment Group" <assessment-group@bench.local>',
-      ledgerDir: cfg.ledgerDir,
+      ...(store ? { store, journalDir: `${cfg.storeDir}/sent-journal` } : { ledgerDir: cfg.ledgerDir }),
       reportsDir: cfg.reportsDir,
       workflowBundle: cfg.bundlePath ? { codePath: cfg.bundlePath } : undefined,
       maxCachedWorkflows: cfg.maxCachedWorkflows === 'sdk' ? undefined : (cfg.maxCachedWorkflows ?? loadConfig().worker.maxCachedWorkflows),
@@ -65,6 +71,7 @@ async function main() {
   // Ready time, then the wall clock and the monotonic clock (µs, the clock of --cpu-prof samples) to map one onto the other.
   process.stdout.write(`BENCH_WORKER_READY ${(performance.now() - t0).toFixed(0)} ${Date.now()} ${process.hrtime.bigint() / 1000n}\n`);
   await running;
+  await store?.close();
   transport.close?.();
   await connection.close();
 }
