@@ -18,8 +18,8 @@ export interface AppContext {
   client: Client;
   namespace: string;
   taskQueue: string;
-  /** Where evidence bytes go: the store (any door, any machine reads the same file). */
-  evidence: EvidenceStore;
+  /** Where evidence bytes go: the store (any door, any machine reads the same file); absent where nobody uploads (simulations). */
+  evidence?: EvidenceStore;
   /** Appraisal reports the worker wrote, when the store is there. */
   reports?: ReportIndex;
   /** The sent-mail ledger, for mail the app itself sends (the circular): never twice for the same thing. */
@@ -32,4 +32,6 @@ export interface AppContext {
 export interface CycleRef {
   unitId: string;
   year: number;
+  /** A cycle under another id than the unit's and year's (simulations, what-ifs). */
+  workflowId?: string;
 }

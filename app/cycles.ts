@@ -15,11 +15,22 @@ export interface OpenCycle {
   plan: Plan;
 }
 
+/** Plans are immutable for a cycle's life: read once per client and workflow id. */
+const plans = new WeakMap<object, Map<string, Plan>>();
+
 /** The cycle's handle and its (immutable) plan; NO_SUCH_CYCLE when there is none. */
 export async function openCycle(ctx: AppContext, ref: CycleRef): Promise<OpenCycle> {
-  const handle = ctx.client.workflow.getHandle<typeof supervisionCycle>(cycleWorkflowId(ref.unitId, ref.year));
+  const id = ref.workflowId ?? cycleWorkflowId(ref.unitId, ref.year);
+  const handle = ctx.client.workflow.getHandle<typeof supervisionCycle>(id);
+  const known = plans.get(ctx.client) ?? new Map<string, Plan>();
+  plans.set(ctx.client, known);
+  const cached = known.get(id);
+  if (cached) return { handle, plan: cached };
   try {
-    return { handle, plan: await handle.query(planQuery) };
+    const plan = await handle.query(planQuery);
+    if (known.size > 1000) known.clear(); // a bound, not a policy: plans are small and few
+    known.set(id, plan);
+    return { handle, plan };
   } catch (e) {
     const err = toAppError(e);
     if (err.kind === 'notFound' || (e as { code?: number }).code === 5) {

@@ -16,7 +16,10 @@ import { allTargets, round2, type Plan, type Target } from '../domain/plan';
 import { epochToLocalDate, localToEpoch } from '../domain/time';
 import type { ReceivedMail } from '../infra/smtpSink';
 import type { CycleResult, supervisionCycle } from '../workflows/cycle';
-import { reviewReportUpdate, stateQuery, submitReportUpdate, triggerAppraisalUpdate, verifyValuesUpdate } from '../workflows/messages';
+import { stateQuery } from '../workflows/messages';
+import { submitReport } from '../app/actions/officeReports';
+import { reviewReport, triggerAppraisal, verifyValues } from '../app/actions/groupDecisions';
+import type { AppContext, CycleRef } from '../app/context';
 
 const behaviour = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('onTime') }).strict(),
@@ -133,6 +136,9 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     workflowId,
     args: [{ plan, state: o.state, options: { simulatedStart: new Date(localToEpoch(startDate, '00:00', zone)).toISOString(), maxHistoryEvents: o.maxHistoryEvents } }],
   });
+  // The scripted people act through the application layer, as the web and the cycle command do.
+  const app: AppContext = { client, namespace: env.namespace ?? 'default', taskQueue: o.taskQueue };
+  const ref: CycleRef = { unitId: plan.unit.id, year: plan.year, workflowId };
   const state = () => handle.query(stateQuery);
   // The plan clock's offset is fixed for the cycle's life: read it once, not before every event.
   const offset = (await state()).clockOffsetMs;
@@ -178,9 +184,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     const own = current.targets.filter((id) => targets.get(id)!.offices.lead === op.officeId && (period.endsWith('-final') || targets.get(id)!.measure.kind !== 'declaration'));
     const values = own.map((id) => ({ targetId: id, value: scriptedValue(targets.get(id)!, month, scenario.achievementByOffice[op.officeId] ?? scenario.achievement) }));
     await o.onEvent?.(`submit ${period} ${op.officeId}`, await planNow());
-    await handle.executeUpdate(submitReportUpdate, {
-      args: [{ actor: actor(office(op.officeId).contact.personId), officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, evidence: [] }],
-    });
+    await submitReport(app, actor(office(op.officeId).contact.personId), ref, { officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, mode: 'replace' });
     if (period.includes('-Q')) {
       at(officeHours((await planNow()) + 3_600_000), () => review(period, op, month));
     }
@@ -190,14 +194,14 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     const rf = scenario.returnFirst.find((r) => r.officeId === op.officeId && r.period === period);
     if (rf && !returned.has(key)) {
       returned.add(key);
-      await handle.executeUpdate(reviewReportUpdate, { args: [{ actor: actor(leader), officeId: op.officeId, period, decision: 'return', comment: rf.comment }] });
+      await reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'return', comment: rf.comment });
       const resubmitDay = addWorkingDays(cal, epochToLocalDate(await planNow(), zone), 1);
       at(localToEpoch(resubmitDay, '10:00', zone), () => submit(period, op, month));
       return;
     }
     const s = await state();
     if (s.periods[period]?.offices[op.officeId]?.status !== 'submitted' || s.periods[period]?.check?.closedAt !== undefined) return;
-    await handle.executeUpdate(reviewReportUpdate, { args: [{ actor: actor(leader), officeId: op.officeId, period, decision: 'approve', comment: '' }] });
+    await reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'approve' });
   };
   const scheduleReports = (period: string, ops: OfficePeriod[], month: number, openedDate: string) => {
     for (const op of ops) {
@@ -222,7 +226,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   }
   if (scenario.appraiseEarlyOn) {
     at(localToEpoch(scenario.appraiseEarlyOn, '10:00', zone), async () => {
-      await handle.executeUpdate(triggerAppraisalUpdate, { args: [{ actor: actor(bureau), action: 'start', reason: 'simulated early appraisal' }] });
+      await triggerAppraisal(app, actor(bureau), ref, { action: 'start', reason: 'simulated early appraisal' });
     });
   }
   /** Play the scripted events; during the year, stop when the appraisal starts (its own round is scheduled next). */
@@ -262,9 +266,9 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     const reported = Object.values(after.periods[final.period].offices).flatMap((op) => Object.entries(op.report?.values ?? {}));
     await advanceTo(officeHours((await planNow()) + 86_400_000));
     if (reported.length) {
-      await handle.executeUpdate(verifyValuesUpdate, { args: [{ actor: actor(leader), values: reported.map(([targetId, value]) => ({ targetId, value })) }] });
+      await verifyValues(app, actor(leader), ref, { values: reported.map(([targetId, value]) => ({ targetId, value })) });
     }
-    await handle.executeUpdate(triggerAppraisalUpdate, { args: [{ actor: actor(bureau), action: 'finalize', reason: 'simulation' }] });
+    await triggerAppraisal(app, actor(bureau), ref, { action: 'finalize', reason: 'simulation' });
   }
   const result = await handle.result();
   return { result, workflowId, handle };

@@ -39,6 +39,7 @@ const envSchema = z.object({
   MAIL_LEDGER_DIR: z.string().min(1).optional(),
   EVIDENCE_DIR: z.string().min(1).optional(),
   REPORTS_DIR: z.string().min(1).optional(),
+  STORE_SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL'], { message: 'must be NORMAL (commits survive a crash, the last may be lost on power loss) or FULL (fsync every commit, slower)' }).default('NORMAL'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be postgres://user@host:port/database (leave it unset for the embedded SQLite store)').optional(),
   PLAN_FILE: z.string().min(1).optional(),
   /** The performance office's programme file (its people see the board across units on the web). */
@@ -95,6 +96,7 @@ export interface AppConfig {
   evidenceDir: string;
   reportsDir: string;
   databaseUrl?: string;
+  storeSqliteSynchronous: 'NORMAL' | 'FULL';
   plan: { file: string; year?: number };
   programmeFile?: string;
   ports: { devServer: number; devServerUi: number; smtpSink: number };
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     evidenceDir: path.resolve(e.EVIDENCE_DIR ?? paths.evidence),
     reportsDir: path.resolve(e.REPORTS_DIR ?? paths.reports),
     databaseUrl: e.DATABASE_URL,
+    storeSqliteSynchronous: e.STORE_SQLITE_SYNCHRONOUS,
     plan: { file: path.resolve(e.PLAN_FILE ?? SEED_PLAN_PATH), year: e.PLAN_YEAR },
     programmeFile: e.PROGRAMME_FILE && path.resolve(e.PROGRAMME_FILE),
     ports: { devServer: e.DEV_SERVER_PORT, devServerUi: e.DEV_SERVER_UI_PORT ?? e.DEV_SERVER_PORT + 1000, smtpSink: e.SMTP_SINK_PORT },

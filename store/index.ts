@@ -25,6 +25,8 @@ export interface StoreOptions {
   dataDir: string;
   /** Old file folders to import once; defaults to `<dataDir>/sent-ledger` and `<dataDir>/evidence`. `false`: import nothing. */
   legacy?: LegacyDirs | false;
+  /** SQLite's `synchronous` pragma (STORE_SQLITE_SYNCHRONOUS): NORMAL by default, FULL to survive power loss. */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
   /** Fault injection for tests (PostgreSQL only). */
   pgHooks?: PgHooks;
 }
@@ -39,7 +41,7 @@ export const SQLITE_FILE = 'app.sqlite';
 export async function openStore(o: StoreOptions): Promise<OpenedStore> {
   const backend = o.databaseUrl ? 'postgres' : 'sqlite';
   const file = path.join(path.resolve(o.dataDir), SQLITE_FILE);
-  const db: Db = o.databaseUrl ? openPgDb(o.databaseUrl, o.pgHooks) : openSqliteDb(file);
+  const db: Db = o.databaseUrl ? openPgDb(o.databaseUrl, o.pgHooks) : openSqliteDb(file, o.sqliteSynchronous);
   let imported: ImportReport;
   try {
     await migrate(db, o.databaseUrl ? describePgUrl(o.databaseUrl) : file);
@@ -69,6 +71,6 @@ export async function openStore(o: StoreOptions): Promise<OpenedStore> {
  * that reads them, so the central configuration can take it over whole.
  */
 /** The store a deployment's configuration names (infra/config.ts parsed and checked DATABASE_URL and the folders). */
-export function openConfiguredStore(c: { databaseUrl?: string; dataDir: string; ledgerDir: string; evidenceDir: string }): Promise<OpenedStore> {
-  return openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, legacy: { ledgerDir: c.ledgerDir, evidenceDir: c.evidenceDir } });
+export function openConfiguredStore(c: { databaseUrl?: string; dataDir: string; ledgerDir: string; evidenceDir: string; storeSqliteSynchronous?: 'NORMAL' | 'FULL' }): Promise<OpenedStore> {
+  return openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir, sqliteSynchronous: c.storeSqliteSynchronous, legacy: { ledgerDir: c.ledgerDir, evidenceDir: c.evidenceDir } });
 }

@@ -21,13 +21,18 @@ function serialOn(file: string) {
   };
 }
 
-export function openSqliteDb(file: string): Db {
+/**
+ * synchronous: NORMAL (the default) commits to the WAL without an fsync: a commit survives a crash of any
+ * process, and only the last ones can be lost on power loss (as for the Temporal dev server's own file).
+ * FULL fsyncs every commit: measured 2.4x slower at a 200-cycle month-end dispatch (bench "6 tuning").
+ */
+export function openSqliteDb(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Db {
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // Another process holding the write lock (a second worker on this host): wait for it rather than fail.
   db.pragma('busy_timeout = 10000');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   const statements = new Map<string, Database.Statement>();
   const direct: Queryable = {

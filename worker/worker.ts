@@ -43,7 +43,8 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
   if ((!ledgerDir && !o.store) || !reportsDir) throw new Error('createCycleWorker needs dataDir, or reportsDir and either a store or ledgerDir');
   const activities = createActivities({
     transport: o.transport,
-    ledger: o.store ? new StoreLedger(o.store.ledger, Date.now, o.journalDir ?? (o.dataDir && dataPaths(o.dataDir).journal)) : new FileLedger(ledgerDir!),
+    // The journal covers a remote database's round trip; a local SQLite commit is as quick as the journal would be.
+    ledger: o.store ? new StoreLedger(o.store.ledger, Date.now, o.store.backend === 'postgres' ? (o.journalDir ?? (o.dataDir && dataPaths(o.dataDir).journal)) : undefined) : new FileLedger(ledgerDir!),
     reportIndex: o.store?.reports,
     from: o.mailFrom,
     attachmentRoot: reportsDir,

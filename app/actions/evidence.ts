@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { evidenceRefSchema, LIMITS, type EvidenceRef } from '../../domain/actions';
 import type { Actor, AppContext } from '../context';
-import { badInput, toAppError } from '../errors';
+import { AppError, badInput, toAppError } from '../errors';
 
 const MiB = 1024 * 1024;
 
@@ -16,6 +16,7 @@ function checkName(name: string): void {
 export async function uploadEvidence(ctx: AppContext, actor: Actor, content: AsyncIterable<Uint8Array>, opts: { name: string; contentType?: string }): Promise<EvidenceRef> {
   checkName(opts.name);
   try {
+    if (!ctx.evidence) throw new AppError('internal', 'TRY_AGAIN', 'this door has no evidence store: file evidence through the web or the cycle command');
     const meta = await ctx.evidence.put(content, { name: opts.name, contentType: opts.contentType, uploadedBy: actor.personId, maxBytes: LIMITS.evidenceBytes });
     return { name: opts.name, sha256: meta.sha256, bytes: meta.bytes };
   } catch (e) {

@@ -28,7 +28,14 @@ let env: TestWorkflowEnvironment;
 let h: Harness;
 let seed: Plan;
 let ctx: AppContext;
-const paces: Record<string, number> = { 'unit-slow': 0.4, 'unit-fast': 1, 'unit-mid': 0.8 };
+// Twenty units at twenty paces (the share of each January amount reported): the board must rank them by pace.
+const paces: Record<string, number> = {
+  'unit-slow': 0.4,
+  'unit-fast': 1,
+  'unit-mid': 0.8,
+  ...Object.fromEntries([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.85, 0.9, 0.95].map((p) => [`unit-${Math.round(p * 100)}`, p])),
+};
+const byPace = Object.keys(paces).sort((a, b) => paces[b] - paces[a]);
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -52,6 +59,16 @@ beforeAll(async () => {
   const now = await env.currentTimeMs();
   ctx = { client: env.client, namespace: 'default', taskQueue: h.taskQueue, evidence: {} as EvidenceStore, now: () => now };
 });
+function programmeFor(units: string[]) {
+  return programmeSchema.parse({
+    schemaVersion: 1,
+    office: { id: 'perf-office', name: { zh: '绩效办', en: 'Performance Office' } },
+    people: [{ personId: 'perf-director', name: '主任', role: 'director', email: 'jxb@example.test' }],
+    units,
+    circular: { recipients: ['perf-director'] },
+  });
+}
+
 afterAll(async () => {
   await h?.stop();
   await env?.teardown();
@@ -66,6 +83,17 @@ test('the board ranks real cycles by projected score, one status query each, and
   ]);
   expect(b.gaps).toEqual([{ unitId: 'ghost-unit', problem: `no cycle for ${seed.year}` }]);
   expect(b.queries).toBe(4);
+});
+
+test('twenty units at twenty paces are ranked in the order of their pace, on the board and in the circular', async () => {
+  const units = [...Object.keys(paces)].reverse(); // the programme's order is not the ranking
+  const b = await board(ctx, { units }, seed.year);
+  expect(b.rows.map((r) => r.unitId)).toEqual(byPace);
+  expect(b.rows.map((r) => r.rank)).toEqual(byPace.map((_, i) => i + 1));
+  const c = await circular(ctx, { ...programmeFor(units) }, `${seed.year}-01`, seed.year);
+  const order = byPace.map((u) => c.html.indexOf(`>${u} ${u}<`));
+  expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+  expect(c.csv.split('\r\n').slice(1, 21).map((line) => line.split(',')[1].replace(/"/g, '').split(' ')[0])).toEqual(byPace);
 });
 
 test('a what-if from a live cycle projects its appraisal and leaves the live cycle unchanged', async () => {
@@ -87,13 +115,7 @@ test('the circular is mailed to the programme once: a second run finds it in the
   const sink = await new MailSink().start();
   const transport = smtpTransport(sink.url);
   try {
-    const programme = programmeSchema.parse({
-      schemaVersion: 1,
-      office: { id: 'perf-office', name: { zh: '绩效办', en: 'Performance Office' } },
-      people: [{ personId: 'perf-director', name: '主任', role: 'director', email: 'jxb@example.test' }],
-      units: ['unit-slow', 'unit-fast', 'unit-mid'],
-      circular: { recipients: ['perf-director'] },
-    });
+    const programme = programmeFor(['unit-slow', 'unit-fast', 'unit-mid']);
     const withLedger = { ...ctx, ledger: store.ledger };
     const period = `${seed.year}-Q1`;
     const c = await circular(withLedger, programme, period, seed.year);

@@ -21,7 +21,7 @@ export function evidenceRoutes(f: FastifyInstance, web: Web) {
     const { actor } = await web.directory.actorFor(s.email, ref);
     const denied = new AppError('refused', 'NOT_AUTHORISED', 'this evidence file belongs to no report you may read: open it from your office page or the approvals page');
     if (!(await evidenceReadable(web.app, actor, ref, sha))) throw denied;
-    const got = await web.app.evidence.get(sha);
+    const got = await web.app.evidence?.get(sha);
     if (!got) throw new AppError('notFound', 'NO_SUCH_CYCLE', 'the evidence file is referenced but its bytes are missing from the store: tell the operator');
     return reply
       .header('content-disposition', disposition(got.meta.name))
