@@ -32,3 +32,13 @@ export function boardRows(plan: Plan, state: CycleState, now: number): { officeI
     cells: Array.from({ length: 12 }, (_, i) => cellOf(plan, state, o.id, i + 1, now)),
   }));
 }
+
+/** 签收: per open request (the latest period and any quarterly check still open), the offices that have not acknowledged it. */
+export function unacknowledged(state: CycleState): { period: string; offices: string[] }[] {
+  const periods = Object.values(state.periods);
+  const latest = periods.reduce<(typeof periods)[number] | undefined>((a, p) => (!a || p.openedAt > a.openedAt ? p : a), undefined);
+  const open = periods.filter((p) => p === latest || (p.check && p.check.closedAt === undefined));
+  return open
+    .map((p) => ({ period: p.period, offices: Object.values(p.offices).filter((o) => !o.acknowledged).map((o) => o.officeId) }))
+    .filter((x) => x.offices.length);
+}

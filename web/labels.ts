@@ -46,3 +46,6 @@ export function evidenceLinks(list: { name: string; sha256: string; bytes: numbe
   if (!list.length) return html`<span class="muted">—</span>`;
   return html`${list.map((e, i) => html`${i ? html`<br>` : ''}<a href="${evidenceHref(e.sha256, unitId, year)}">${e.name}</a> <span class="muted">(${Math.ceil(e.bytes / 1024)} KiB)</span>`)}`;
 }
+
+/** A traffic light (预警灯) in words: the colour in Chinese and English, for pages that must not rely on colour alone. */
+export const LIGHT_LABEL: Record<string, string> = { red: '红灯 red', amber: '黄灯 amber', green: '绿灯 green', unknown: '— no data' };

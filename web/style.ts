@@ -30,6 +30,10 @@ form.inline{display:inline}
 .filed{background:#e6effc}
 .not-due{background:#f7f7f7;color:#777}
 .muted{color:#666}
+.light-red{color:#b00;font-weight:600}
+.light-amber{color:#a60;font-weight:600}
+.light-green{color:#1a7a3a}
+.light-unknown{color:#777}
 .cells td{text-align:center;font-size:.85rem;white-space:nowrap}
 @media (max-width:480px){main{padding:.6rem}h1{font-size:1.15rem}th,td{padding:.3rem}
 table.stack thead{display:none}table.stack tr{display:block;border:1px solid #ddd;margin:.5rem 0;background:#fff}table.stack td{display:block;border:0;padding:.25rem .6rem}}

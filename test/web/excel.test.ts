@@ -65,3 +65,12 @@ test('a text in a number cell is refused naming the cell, and nothing is filed',
   expect(r.text).toContain('cell E7');
   expect(await h.state()).toEqual(before);
 });
+
+test('the office page shows each target\'s year-end projection and its light, in words', async () => {
+  const page = await hto.get(`/cycles/${REF.unitId}/${REF.year}/offices/hi-tech-office`);
+  expect(page.status).toBe(200);
+  expect(page.text).toContain('灯 Light');
+  // t1-1 was reported (4.5 by the end of March): it has a light; a target nobody reported has none.
+  expect(page.text).toMatch(/t1-1[\s\S]*?(绿灯 green|黄灯 amber|红灯 red)/);
+  expect(page.text).toContain('— no data');
+});

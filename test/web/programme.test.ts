@@ -1,6 +1,6 @@
 /** The performance office signs in and reads the board across units on the web; nobody else may. */
 import { loadProgramme } from '../../client/commands/board';
-import { Agent, signIn, startWebHarness, YEAR, type WebHarness } from './harness';
+import { Agent, hidden, signIn, startWebHarness, YEAR, type WebHarness } from './harness';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../infra/paths';
 
@@ -32,4 +32,20 @@ test('an office person may not read the board across units', async () => {
   const r = await hto.get(`/programme/${YEAR}`);
   expect(r.status).toBe(403);
   expect(r.text).toContain('NOT_AUTHORISED');
+});
+
+test('the board says who has not acknowledged (签收) the open request; an acknowledgement takes the office off it', async () => {
+  const leader = new Agent(h.web.url);
+  await signIn(h, leader, 'yangyaowu@kjj.yiyang.example');
+  const board = `/cycles/yiyang-st-bureau/${YEAR}/board`;
+  const before = await leader.get(board);
+  expect(before.text).toMatch(/未签收 <span class="en">Not acknowledged<\/span>: [^<]*hi-tech-office/);
+  const hto = new Agent(h.web.url);
+  await signIn(h, hto, 'gaoxinban@kjj.yiyang.example');
+  const office = `/cycles/yiyang-st-bureau/${YEAR}/offices/hi-tech-office`;
+  const page = await hto.get(office);
+  const ack = await hto.post(`${office}/acknowledge`, { _csrf: hidden(page.text, '_csrf'), period: `${YEAR}-Q1` });
+  expect(ack.status).toBeLessThan(400);
+  const after = await leader.get(board);
+  expect(after.text).not.toMatch(/未签收 <span class="en">Not acknowledged<\/span>: [^<]*hi-tech-office/);
 });

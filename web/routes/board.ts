@@ -3,13 +3,14 @@
  * running and projected score, and starting or finalising the year-end
  * appraisal, each behind a confirmation page that says what will happen.
  */
+import { LIGHT_LABEL } from '../labels';
 import type { FastifyInstance } from 'fastify';
 import { groupRecord } from '../../app/actions/groupView';
 import { triggerAppraisal } from '../../app/actions/groupDecisions';
 import { badInput } from '../../app/errors';
 import { pagePath } from '../../domain/links';
 import { cycleView } from '../../domain/view';
-import { boardRows, CELL_LABEL } from '../board';
+import { boardRows, CELL_LABEL, unacknowledged } from '../board';
 import { cycleRefOf, field, requireSession, send, type Web, formActor } from '../context';
 import { bi, csrfField, html, table } from '../html';
 import { planNow } from './office';
@@ -51,9 +52,14 @@ export function boardRoutes(f: FastifyInstance, web: Web) {
     const a = view.appraisal;
     const body = html`<h1>督办看板 <span class="en">Board</span> · ${plan.unit.name.zh} ${plan.year}</h1>
 <div class="card"><p>计划时钟 <span class="en">Plan clock</span>: ${view.planNow} · 阶段 <span class="en">phase</span>: ${view.phase}</p>
-<p>当前得分 <span class="en">Running score</span>: <b>${view.runningScore.total} / ${view.runningScore.maxPoints}</b> · 预计 <span class="en">projected</span>: <b>${view.projectedScore.total}</b> (${view.projectedScore.grade})</p>
+<p>当前得分 <span class="en">Running score</span>: <b>${view.runningScore.total} / ${view.runningScore.maxPoints}</b> · 年底预测 <span class="en">year-end projection</span>: ${
+      view.projection.unit.knownTargets
+        ? html`<b>${view.projection.unit.estimate} / ${view.projection.unit.maxPoints}</b> (${view.projection.unit.gradeName}; ${view.projection.unit.knownTargets} / ${view.projection.unit.targets} 项有数据 <span class="en">targets with data</span>) · <span class="light-${view.projection.unit.light}">${LIGHT_LABEL[view.projection.unit.light]}</span>`
+        : html`尚无报告 <span class="en">no reports yet</span>`
+    }</p>
 ${a?.total !== undefined ? html`<p>考评结果 <span class="en">Appraisal</span>: <b>${a.total} / ${a.maxPoints}</b> ${a.grade} · <a href="${pagePath.appraisal(ref.unitId, ref.year)}">报告 Report</a></p>` : ''}
-<p>逾期科室 <span class="en">Late offices</span>: ${view.lateOffices.join(', ') || '—'} · 待审 <span class="en">awaiting approval</span>: ${view.pendingApprovals.length}</p></div>
+<p>逾期科室 <span class="en">Late offices</span>: ${view.lateOffices.join(', ') || '—'} · 待审 <span class="en">awaiting approval</span>: ${view.pendingApprovals.length}</p>
+<p>未签收 <span class="en">Not acknowledged</span>: ${unacknowledged(state).map((u) => `${u.period}: ${u.offices.join(', ')}`).join(' · ') || '—'}</p></div>
 <p class="muted">${(Object.keys(CELL_LABEL) as (keyof typeof CELL_LABEL)[]).map((c) => html`<span class="${c}">${CELL_LABEL[c][0]}</span> ${CELL_LABEL[c][1]} · `)}</p>
 ${grid}
 ${roles.appraisalTriggerer && appraisalAction ? html`<p><a class="button" href="${pagePath.board(ref.unitId, ref.year)}/appraisal?action=${appraisalAction}">${bi(WHAT[appraisalAction][0], WHAT[appraisalAction][1])}</a></p>` : ''}`;

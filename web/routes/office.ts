@@ -3,6 +3,7 @@
  * progress, its revisions, the leader's comments on returned reports, the
  * instructions (批示) for it, and a 签收 button per dispatched period.
  */
+import { cycleProjection } from '../../domain/warnings';
 import type { FastifyInstance } from 'fastify';
 import { acknowledge } from '../../app/actions/officeReports';
 import { officeRecord } from '../../app/actions/read';
@@ -12,7 +13,7 @@ import { formatLocal } from '../../domain/time';
 import { owedByOffice } from '../../domain/view';
 import { checkCsrf, cycleRefOf, field, requireSession, send, type Web } from '../context';
 import { csrfField, html, table } from '../html';
-import { evidenceLinks, goalOf, kindLabel, statusLabel, unitOf, windowOf } from '../labels';
+import { evidenceLinks, goalOf, kindLabel, statusLabel, unitOf, windowOf, LIGHT_LABEL } from '../labels';
 
 export const planNow = (state: CycleState) => Date.now() + state.clockOffsetMs;
 
@@ -49,9 +50,21 @@ export function officeRoutes(f: FastifyInstance, web: Web) {
       }),
       'stack',
     );
+    // The early-warning projection of the cycle (rules v3; older cycles show no light).
+    const lit = new Map(cycleProjection(plan, state, state.clockOffsetMs + Date.now()).targets.map((t) => [t.targetId, t]));
     const targets = table(
-      ['指标 Target', '目标值 Goal', '时间 Window', '已报进度 Reported'],
-      targetsOfOffice(plan, officeId).map((t) => [html`${t.id} ${t.text.zh}<br><span class="en">${t.text.en}</span>`, goalOf(t), windowOf(t), state.progress[t.id] ? `${state.progress[t.id].value} ${unitOf(t)}` : '—']),
+      ['指标 Target', '目标值 Goal', '时间 Window', '已报进度 Reported', '年底预测 Projected', '灯 Light'],
+      targetsOfOffice(plan, officeId).map((t) => {
+        const pr = lit.get(t.id);
+        return [
+          html`${t.id} ${t.text.zh}<br><span class="en">${t.text.en}</span>`,
+          goalOf(t),
+          windowOf(t),
+          state.progress[t.id] ? `${state.progress[t.id].value} ${unitOf(t)}` : '—',
+          pr?.projectedValue != null ? `${pr.projectedValue} ${unitOf(t)}` : '—',
+          html`<span class="light-${pr?.light ?? 'unknown'}">${LIGHT_LABEL[pr?.light ?? 'unknown']}</span>`,
+        ];
+      }),
     );
     const revisions = periods.flatMap((p) => {
       const op = p.offices[officeId];
