@@ -13,7 +13,8 @@ import { loadPlan, loadPlanText } from '../../client/planLoader';
 import { importCommand } from '../../client/commands/import';
 import { figures } from './figures';
 
-const SEED = '/work/shared/seed/000_d34674db644054fc.txt';
+// The seed document as pulled out of its PDF (a copy of shared/seed/000_d34674db644054fc.txt, so a clone alone runs this).
+const SEED = path.join(__dirname, '..', 'fixtures', 'import', 'yiyang-2013-seed.txt');
 const seedText = existsSync(SEED) ? readFileSync(SEED, 'utf8') : readFileSync(path.join(__dirname, '../fixtures/import/seed.txt'), 'utf8');
 const fixture = (f: string) => path.join(__dirname, '../fixtures/import', f);
 
