@@ -5,17 +5,12 @@
  * listing them by visibility alone; the board and office pages against a static
  * file served by the same web server.
  */
-import { loadPlan } from '../client/planLoader';
-import { cycleWorkflowId } from '../domain/names';
-import { SEED_PLAN_PATH } from '../infra/paths';
-import { REF, startWebHarness, YEAR } from '../test/web/harness';
-import type { supervisionCycle } from '../workflows/cycle';
-import { stateQuery } from '../workflows/messages';
+import { REF, startFortyOfficeCycle, startWebHarness } from '../test/web/harness';
 import { benchBoard } from './board';
 import { CONFIG } from './config';
 import { fmt, results, row } from './report';
 import { benchStore } from './store';
-import { benchWebPages, planWithOffices } from './web';
+import { benchWebPages } from './web';
 
 export async function storeSection() {
   const r = await benchStore(Number(process.env.BENCH_STORE_N ?? 2000), () => undefined);
@@ -36,15 +31,8 @@ export async function webSection() {
   try {
     const email = 'yangyaowu@kjj.yiyang.example';
     const seed = await benchWebPages({ app: h.app, auth: h.store.auth, ref: REF, officeId: 'hi-tech-office', email, requests: 100 });
-    const big = planWithOffices(loadPlan(SEED_PLAN_PATH, { year: YEAR }), 40);
-    big.unit.id = 'bench-40-offices';
-    const handle = await h.dev.client.workflow.start<typeof supervisionCycle>('supervisionCycle', {
-      taskQueue: h.app.taskQueue,
-      workflowId: cycleWorkflowId(big.unit.id, YEAR),
-      args: [{ plan: big, options: { simulatedStart: new Date(Date.UTC(YEAR, 2, 31, 0, 59, 57)).toISOString() } }],
-    });
-    for (let i = 0; i < 300 && !(await handle.query(stateQuery)).periods[`${YEAR}-Q1`]; i++) await new Promise((r) => setTimeout(r, 200));
-    const forty = await benchWebPages({ app: h.app, auth: h.store.auth, ref: { unitId: big.unit.id, year: YEAR }, officeId: 'office-40', email, requests: 100 });
+    const { ref } = await startFortyOfficeCycle(h);
+    const forty = await benchWebPages({ app: h.app, auth: h.store.auth, ref, officeId: 'office-40', email, requests: 100 });
     for (const [label, r] of [['seed plan (4 offices)', seed], ['40 offices', forty]] as const) {
       row('9 web', `board page, ${label}: p50 / p95`, `${fmt(r.board.p50, 1)} / ${fmt(r.board.p95, 1)} ms`, `${fmt(r.static.p50, 1)} / ${fmt(r.static.p95, 1)} ms static`, r.board.p50 / Math.max(r.static.p50, 0.1));
       row('9 web', `office page, ${label}: p50 / p95`, `${fmt(r.office.p50, 1)} / ${fmt(r.office.p95, 1)} ms`, `${fmt(r.static.p50, 1)} / ${fmt(r.static.p95, 1)} ms static`, r.office.p50 / Math.max(r.static.p50, 0.1));

@@ -4,6 +4,7 @@
  * seed plan for 2026 whose plan clock starts just before the Q1 (March)
  * month-end dispatch, so a quarterly report is due within seconds.
  */
+import { planWithOffices } from '../../bench/web';
 import type { Programme } from '../../domain/programme';
 import * as path from 'node:path';
 import { loadPlan } from '../../client/planLoader';
@@ -143,4 +144,17 @@ export async function signIn(h: WebHarness, agent: Agent, email: string, returnT
   const done = await agent.post('/sign-in/confirm', { _csrf: hidden(confirm.text, '_csrf'), token: hidden(confirm.text, 'token') });
   if (done.status !== 303) throw new Error(`sign-in confirm answered ${done.status}: ${done.text.slice(0, 500)}`);
   return done.location!;
+}
+
+/** A second cycle whose plan has 40 offices, started at the March month-end like the harness's own; resolves once Q1 is dispatched. */
+export async function startFortyOfficeCycle(h: WebHarness) {
+  const big = planWithOffices(loadPlan(SEED_PLAN_PATH, { year: YEAR }), 40);
+  big.unit.id = 'bench-40-offices';
+  const handle = await h.dev.client.workflow.start<typeof supervisionCycle>('supervisionCycle', {
+    taskQueue: h.app.taskQueue,
+    workflowId: cycleWorkflowId(big.unit.id, YEAR),
+    args: [{ plan: big, options: { simulatedStart: new Date(Date.UTC(YEAR, 2, 31, 0, 59, 57)).toISOString() } }],
+  });
+  for (let i = 0; i < 300 && !(await handle.query(stateQuery)).periods[`${YEAR}-Q1`]; i++) await new Promise((r) => setTimeout(r, 200));
+  return { plan: big, handle, ref: { unitId: big.unit.id, year: YEAR } };
 }
