@@ -65,6 +65,7 @@ export function officeRoutes(f: FastifyInstance, web: Web) {
           html`<span class="light-${pr?.light ?? 'unknown'}">${LIGHT_LABEL[pr?.light ?? 'unknown']}</span>`,
         ];
       }),
+      'stack', // six columns do not fit a phone: each target becomes a card there
     );
     const revisions = periods.flatMap((p) => {
       const op = p.offices[officeId];
