@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { temporal } from '@temporalio/proto';
 import { cycleWorkflowId, SA_KEYS, SEARCH_ATTRIBUTES } from '../domain/names';
 import type { Plan } from '../domain/plan';
+import { digestOf } from '../domain/digest';
 import type { supervisionCycle } from '../workflows/cycle';
 
 export type CycleHandle = WorkflowHandle<typeof supervisionCycle>;
@@ -38,6 +39,8 @@ export interface StartOutcome {
   status: 'started' | 'already-running' | 'already-finished';
   /** The plan version the existing cycle runs, when it differs from the one offered. */
   runningPlanVersion?: string;
+  /** The file offered differs from the plan the running cycle has, under the same version (a signed plan does not change). */
+  differsFromRunning?: boolean;
 }
 
 /** Start the cycle for a plan's unit and year; starting it again changes nothing. */
@@ -48,7 +51,9 @@ export async function startCycle(client: Client, plan: Plan, opts: { taskQueue: 
     const d = await handle.describe();
     const running = (d.memo?.planVersion as string | undefined) ?? undefined;
     const runningPlanVersion = running !== undefined && running !== plan.planVersion ? running : undefined;
-    return { workflowId, runId: d.runId, status: d.status.name === 'RUNNING' ? 'already-running' : 'already-finished', runningPlanVersion };
+    const digest = d.memo?.planDigest as string | undefined;
+    const differsFromRunning = !runningPlanVersion && digest !== undefined && digest !== planDigest(plan);
+    return { workflowId, runId: d.runId, status: d.status.name === 'RUNNING' ? 'already-running' : 'already-finished', runningPlanVersion, differsFromRunning };
   } catch {
     // not found: start it
   }
@@ -67,13 +72,18 @@ export async function startCycle(client: Client, plan: Plan, opts: { taskQueue: 
             { key: SA_KEYS.phase, value: 'running' },
           ]
         : undefined,
-      memo: { planVersion: plan.planVersion, unitName: plan.unit.name.en },
+      memo: { planVersion: plan.planVersion, unitName: plan.unit.name.en, planDigest: planDigest(plan) },
     });
     return { workflowId, runId: started.firstExecutionRunId, status: 'started' };
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'already-running' };
     throw e;
   }
+}
+
+/** The plan's content, to tell a changed file under an unchanged version from the plan a cycle runs. */
+export function planDigest(plan: Plan): string {
+  return digestOf(plan);
 }
 
 export function cycleHandle(client: Client, unitId: string, year: number): CycleHandle {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { formatPath, planSchema, type Plan, type PlanFile, type PlanIssue } from '../domain/plan';
 import { parsePlanFile } from '../domain/planRules';
+import { PLACEHOLDER_DOMAIN } from '../domain/importer/defaults';
 
 export interface LocatedIssue extends PlanIssue {
   line?: number;
@@ -90,6 +91,8 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 export interface LoadOptions {
   /** Run the plan for another year (e.g. the seed plan for the current year). */
   year?: number;
+  /** Accept `cycle import`'s placeholders (checking a draft's structure); never for a plan a cycle runs. */
+  draft?: boolean;
 }
 
 export function checkPlanText(text: string, file: string, options: LoadOptions = {}): PlanFile {
@@ -97,7 +100,27 @@ export function checkPlanText(text: string, file: string, options: LoadOptions =
   if (options.year !== undefined && value && typeof value === 'object') (value as { year: unknown }).year = options.year;
   const result = parsePlanFile(value);
   if (!result.ok) throw new PlanError(file, result.issues.map((i) => ({ ...i, line: lineOf(i.path) })));
+  const placeholders = options.draft ? [] : draftPlaceholders(result.plan);
+  if (placeholders.length) throw new PlanError(file, placeholders.map((i) => ({ ...i, line: lineOf(i.path) })));
   return result.plan;
+}
+
+/**
+ * What `cycle import` leaves for people to fill in (TODO texts, @example.invalid addresses, the office "unplaced"):
+ * a draft is not a signed plan, so it is refused until each is replaced; every one is listed with its line.
+ */
+export function draftPlaceholders(plan: PlanFile): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === 'string') {
+      if (/^TODO\b/.test(v) || /\bTODO[: ]/.test(v)) issues.push({ path, message: `"${v.slice(0, 60)}" is a placeholder left by \`cycle import\`: replace it with the real text` });
+      else if (v.toLowerCase().endsWith(`@${PLACEHOLDER_DOMAIN}`)) issues.push({ path, message: `${v} is a placeholder address left by \`cycle import\`: write the person's real e-mail address` });
+      else if (v === 'unplaced' && path[path.length - 1] !== 'name') issues.push({ path, message: 'the office "unplaced" holds indicators the document gave to no office: give each to a real office (or import again with --default-office)' });
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+  };
+  walk(plan, []);
+  return issues;
 }
 
 /** Resolve the plan year's holidays and make-up days (plus the next year's first quarter, where the appraisal runs on). */

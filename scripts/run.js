@@ -6,7 +6,7 @@
  * the task. Plain Node with no dependencies, because it runs before them.
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -58,11 +58,16 @@ const started = Date.now();
 ensureInstalled();
 ensureBuilt();
 switch (task) {
-  case 'start':
+  case 'start': {
     provision(['dev']);
     step(`set-up took ${((Date.now() - started) / 1000).toFixed(1)} s; starting`);
-    process.exit(run(process.execPath, [path.join(root, 'dist', 'client', 'start.js'), ...rest]));
+    // Not spawnSync: a SIGINT or SIGTERM sent to this process alone (a service manager, `kill PID`) must reach
+    // the engine, which then stops everything it started.
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'client', 'start.js'), ...rest], { cwd: root, stdio: 'inherit', env: process.env });
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     break;
+  }
   case 'test': {
     provision(['dev', 'test']);
     step('lint (eslint)');

@@ -3,7 +3,7 @@ import { periodOfMonth } from '../domain/calendar';
 import type { CycleState } from '../domain/cycle';
 import type { Plan } from '../domain/plan';
 
-export type Cell = 'on-time' | 'filed' | 'late' | 'missing' | 'not-due' | 'none';
+export type Cell = 'on-time' | 'filed' | 'late' | 'missing' | 'not-due' | 'before-adoption' | 'none';
 
 export const CELL_LABEL: Record<Cell, [string, string]> = {
   'on-time': ['按时', 'on time'],
@@ -11,12 +11,13 @@ export const CELL_LABEL: Record<Cell, [string, string]> = {
   late: ['迟报', 'late'],
   missing: ['缺报', 'missing'],
   'not-due': ['未到期', 'not yet due'],
+  'before-adoption': ['启用前', 'before adoption'],
   none: ['—', 'nothing owed'],
 };
 
 export function cellOf(plan: Plan, state: CycleState, officeId: string, month: number, now: number): Cell {
   const p = state.periods[periodOfMonth(plan.year, month)];
-  if (!p) return month >= state.nextMonth ? 'not-due' : 'none';
+  if (!p) return month >= state.nextMonth ? 'not-due' : state.adoption && month < state.adoption.firstMonth ? 'before-adoption' : 'none';
   const op = p.offices[officeId];
   if (!op) return 'none';
   // A returned report is owed again: it counts as not filed until the correction arrives.

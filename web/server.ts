@@ -70,6 +70,8 @@ export async function createWebServer(opts: WebServerOptions): Promise<FastifyIn
 
   f.get('/static/app.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS));
   f.get('/healthz', async () => 'ok\n');
+  // Browsers ask for it on every page; there is none, and "no content" keeps their consoles clean.
+  f.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
 
   signInRoutes(f, web);
   homeRoutes(f, web);

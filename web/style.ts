@@ -29,6 +29,7 @@ form.inline{display:inline}
 .on-time{background:#e1f5e8}
 .filed{background:#e6effc}
 .not-due{background:#f7f7f7;color:#777}
+.before-adoption{color:#999;font-style:italic}
 .muted{color:#666}
 .light-red{color:#b00;font-weight:600}
 .light-amber{color:#a60;font-weight:600}

@@ -34,7 +34,11 @@ export const acknowledgeUpdate = defineUpdate<{ acknowledgedAt: number; by: stri
 /** 批示: the leader's instruction on an office or a target. */
 export const instructUpdate = defineUpdate<{ seq: number }, [InstructionInput]>('instruct');
 
-export const statusQuery = defineQuery<CycleView>('status');
+/**
+ * The status at a wall-clock instant (the caller's now; the plan clock's offset is added inside). Inside a query the
+ * workflow's own clock stands at its last task, so without it "now" could be hours old and miss what became late.
+ */
+export const statusQuery = defineQuery<CycleView, [wallNow?: number]>('status');
 export const auditQuery = defineQuery<AuditEntry[]>('audit');
 export const appraisalQuery = defineQuery<Appraisal | null>('appraisal');
 /** The plan the cycle runs (immutable for its whole life). */

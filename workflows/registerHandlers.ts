@@ -63,7 +63,7 @@ export function registerHandlers(plan: Plan, state: CycleState, planNow: () => n
       { validator: (raw: unknown) => guard(() => validateUpdate(rule, plan, state, raw)) },
     );
   }
-  setHandler(statusQuery, () => cycleView(plan, state, planNow()));
+  setHandler(statusQuery, (wallNow?: number) => cycleView(plan, state, typeof wallNow === 'number' && Number.isFinite(wallNow) ? wallNow + state.clockOffsetMs : planNow()));
   setHandler(auditQuery, () => state.audit);
   setHandler(appraisalQuery, () => state.appraisal?.result ?? null);
   setHandler(stateQuery, () => state);

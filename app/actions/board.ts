@@ -41,7 +41,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise
 export async function board(ctx: AppContext, programme: Pick<Programme, 'units'>, year: number): Promise<Board> {
   const read = await mapLimited(programme.units, PARALLEL, async (unitId): Promise<CycleView | BoardGap> => {
     try {
-      return await ctx.client.workflow.getHandle(cycleWorkflowId(unitId, year)).query(statusQuery);
+      return await ctx.client.workflow.getHandle(cycleWorkflowId(unitId, year)).query(statusQuery, (ctx.now ?? Date.now)());
     } catch (e) {
       const err = toAppError(e);
       return { unitId, problem: err.kind === 'notFound' || (e as { code?: number }).code === 5 ? `no cycle for ${year}` : err.message.split('\n')[0] };

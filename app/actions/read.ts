@@ -25,7 +25,7 @@ function requireOffice(plan: Plan, officeId: string) {
 export async function status(ctx: AppContext, ref: CycleRef, opts: { officeId?: string; actor?: Actor } = {}): Promise<CycleView> {
   const { handle, plan } = await openCycle(ctx, ref);
   if (opts.officeId) requireOffice(plan, opts.officeId);
-  const view = await query(handle, (h) => h.query(statusQuery));
+  const view = await query(handle, (h) => h.query(statusQuery, (ctx.now ?? Date.now)()));
   const allowed = opts.actor ? readableOffices(plan, opts.actor) : 'all';
   const keep = (id: string) => (!opts.officeId || id === opts.officeId) && (allowed === 'all' || allowed.includes(id));
   // Office people see their own targets' lights; the unit's line is everyone's business.

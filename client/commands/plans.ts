@@ -61,7 +61,11 @@ export function register(program: Command, env: CommandEnv) {
       r.status === 'started'
         ? `started ${r.workflowId} (plan ${plan.planVersion}, ${plan.year})`
         : `${r.workflowId} is ${r.status === 'already-running' ? 'already running' : 'already finished'}; nothing changed${
-            r.runningPlanVersion ? ` (it runs plan version ${r.runningPlanVersion}, not ${plan.planVersion}: a signed plan does not change under a running cycle)` : ''
+            r.runningPlanVersion
+              ? ` (it runs plan version ${r.runningPlanVersion}, not ${plan.planVersion}: a signed plan does not change under a running cycle)`
+              : r.differsFromRunning
+                ? ` (this file differs from the plan version ${plan.planVersion} the cycle runs: a signed plan does not change; record a change as a new planVersion)`
+                : ''
           }`,
     );
   });

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import JSZip from 'jszip';
 import { importPlanText } from '../../domain/importer';
 import { normaliseText, splitNumbered } from '../../domain/importer/normalise';
-import { loadPlan, loadPlanText } from '../../client/planLoader';
-import { importCommand } from '../../client/commands/import';
+import { loadPlan, loadPlanText, PlanError } from '../../client/planLoader';
+import { importCommand, importPlan } from '../../client/commands/import';
 import { figures } from './figures';
 
 // The seed document as pulled out of its PDF (a copy of shared/seed/000_d34674db644054fc.txt, so a clone alone runs this).
@@ -20,7 +20,7 @@ const fixture = (f: string) => path.join(__dirname, '../fixtures/import', f);
 
 describe('the seed document', () => {
   const r = importPlanText(seedText, { sourceName: 'seed.txt' });
-  const imported = loadPlanText(r.yaml, 'imported.yaml');
+  const imported = loadPlanText(r.yaml, 'imported.yaml', { draft: true });
   const seed = loadPlan(path.join(__dirname, '../../plans/yiyang-st-2013.yaml'));
 
   it('imports to a plan that validates, with no problems', () => {
@@ -51,7 +51,7 @@ describe('the seed document', () => {
 
   it('with --default-office 计划科 matches the hand-encoded offices too, marked CHOICE', () => {
     const withDefault = importPlanText(seedText, { defaultOffice: '计划科' });
-    const plan = loadPlanText(withDefault.yaml, 'imported.yaml');
+    const plan = loadPlanText(withDefault.yaml, 'imported.yaml', { draft: true });
     expect(figures(plan)).toEqual(figures(seed));
     expect(withDefault.yaml).toContain('CHOICE: the document names no office for "创新创优": 计划科');
   });
@@ -81,7 +81,7 @@ describe.each(['changde-2014', 'chenzhou-2015'])('the document %s', (name) => {
   const r = importPlanText(readFileSync(fixture(`${name}.txt`), 'utf8'));
   it('imports to its expected figures and a plan that validates', () => {
     expect(r.problems).toEqual([]);
-    const plan = loadPlanText(r.yaml, `${name}.yaml`);
+    const plan = loadPlanText(r.yaml, `${name}.yaml`, { draft: true });
     expect(figures(plan)).toEqual(JSON.parse(readFileSync(fixture(`${name}.expected.json`), 'utf8')));
   });
 });
@@ -116,9 +116,21 @@ describe('cycle import on a .docx', () => {
     const out = path.join(dir, 'changde.yaml');
     const lines: string[] = [];
     expect(await importCommand([docx, '--out', out], { out: (s) => lines.push(s), err: (s) => lines.push(s) })).toBe(0);
-    expect(figures(loadPlan(out))).toEqual(JSON.parse(readFileSync(fixture('changde-2014.expected.json'), 'utf8')));
+    expect(figures(loadPlan(out, { draft: true }))).toEqual(JSON.parse(readFileSync(fixture('changde-2014.expected.json'), 'utf8')));
     expect(lines[0]).toMatch(/^draft plan written to .*changde\.yaml: 7 targets, 7 TODOs/);
     expect(await importCommand([docx, '--out', out], { out: () => undefined, err: (s) => lines.push(s) })).toBe(1);
     expect(lines[lines.length - 1]).toMatch(/exists: choose another --out or pass --force/);
   });
+});
+
+test('a draft is refused as a plan until its placeholders are filled in, each named with its line', async () => {
+  const r = await importPlan(SEED);
+  expect(() => loadPlanText(r.yaml, 'draft.yaml')).toThrow(PlanError);
+  try {
+    loadPlanText(r.yaml, 'draft.yaml');
+  } catch (e) {
+    const issues = (e as PlanError).issues;
+    expect(issues.some((i) => /placeholder address/.test(i.message) && typeof i.line === 'number')).toBe(true);
+    expect(issues.some((i) => /office "unplaced"/.test(i.message))).toBe(true);
+  }
 });

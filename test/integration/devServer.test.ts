@@ -52,6 +52,10 @@ test('a cycle on the real dev server: started once, visible, and still running a
       // A changed plan is a new version; it does not replace the one a running cycle signed up to.
       const changed = await startCycle(client, { ...plan, planVersion: '2026.2' }, { taskQueue, searchAttributes: true });
       expect(changed).toMatchObject({ status: 'already-running', runningPlanVersion: plan.planVersion });
+      // The same version with other content (an edited file) is said too; the same file is not.
+      expect(b.differsFromRunning).toBe(false);
+      const edited = await startCycle(client, { ...plan, unit: { ...plan.unit, name: { ...plan.unit.name, en: 'Edited' } } }, { taskQueue, searchAttributes: true });
+      expect(edited).toMatchObject({ status: 'already-running', differsFromRunning: true });
       const status = await client.workflow.getHandle(a.workflowId).query(statusQuery);
       expect(status).toMatchObject({ unit: { id: 'yiyang-st-bureau' }, year, phase: 'running' });
       return a;

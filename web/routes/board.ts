@@ -72,9 +72,15 @@ ${roles.appraisalTriggerer && appraisalAction ? html`<p><a class="button" href="
     if (!s) return reply;
     const ref = cycleRefOf(req.params);
     const action = actionOf(String((req.query as Record<string, unknown>).action ?? ''));
-    await web.directory.actorFor(s.email, ref);
+    const { actor } = await web.directory.actorFor(s.email, ref);
     const [zh, en, what] = WHAT[action];
-    const body = html`<h1>${zh} <span class="en">${en}</span></h1><div class="card"><p>${what}</p>
+    // Starting early skips what the year still had to run: say which, so nobody does it by mistake.
+    const { plan, state } = await groupRecord(web.app, actor, ref);
+    const early =
+      action === 'start' && state.nextMonth <= 12
+        ? html`<p class="error card"><b>提前启动</b>：${state.nextMonth}–12 月的月底调度及第四季度督查将不再进行（正常情况下，年底考评在 12 月督查结束后自动开始）。 <span class="en">Early: the month-end dispatches of months ${state.nextMonth}-12 of ${plan.year} and the Q4 check will not happen (normally the appraisal starts by itself when the December check closes).</span></p>`
+        : '';
+    const body = html`<h1>${zh} <span class="en">${en}</span></h1>${early}<div class="card"><p>${what}</p>
 <form method="post" action="${pagePath.board(ref.unitId, ref.year)}/appraisal">${csrfField(s.csrf)}<input type="hidden" name="action" value="${action}">
 <label for="reason">理由（可选） <span class="en">Reason (optional)</span></label><input type="text" id="reason" name="reason">
 <button>确认 Confirm: ${en}</button> <a href="${pagePath.board(ref.unitId, ref.year)}">取消 Cancel</a></form></div>`;

@@ -3,6 +3,7 @@
  * progress, its revisions, the leader's comments on returned reports, the
  * instructions (批示) for it, and a 签收 button per dispatched period.
  */
+import { monthTimetable } from '../../domain/calendar';
 import { cycleProjection } from '../../domain/warnings';
 import type { FastifyInstance } from 'fastify';
 import { acknowledge } from '../../app/actions/officeReports';
@@ -75,9 +76,13 @@ export function officeRoutes(f: FastifyInstance, web: Web) {
       const rv = p.offices[officeId].review!;
       return html`<div class="card ${rv.decision === 'return' ? 'error' : 'ok'}"><b>${p.period}</b> ${rv.decision === 'return' ? '退回 returned' : '通过 approved'} · ${rv.by} · ${formatLocal(rv.at, z)}<p>${rv.comment}</p></div>`;
     });
+    // When nothing is owed, say when the next request comes (and, for a unit that adopted mid-year, since when it runs).
+    const nextAt = state.phase === 'running' && state.nextMonth <= 12 ? monthTimetable(plan, state.nextMonth).dispatchAt : undefined;
+    const nextDispatch = nextAt ? html` 下次调度 <span class="en">next month-end dispatch</span>: ${formatLocal(nextAt, z).slice(0, 16).replace('T', ' ')}` : '';
+    const adopted = state.adoption ? html`<p class="muted">本系统自 ${formatLocal(state.adoption.at, z).slice(0, 10)} 起督办本计划；此前各期未要求报送，不计逾期。 <span class="en">The cycle runs here since ${formatLocal(state.adoption.at, z).slice(0, 10)}; earlier periods were never requested and are not late.</span></p>` : '';
     const instructions = (state.instructions ?? []).filter((i) => i.officeId === officeId).map((i) => html`<div class="card"><b>批示 #${i.seq}</b> ${i.targetId ?? ''} · ${i.by} · ${formatLocal(i.at, z)}<p>${i.text}</p></div>`);
     const body = html`<h1>${office.name.zh} <span class="en">${office.name.en}</span> · ${plan.unit.name.zh} ${plan.year}</h1>
-<h2>待办 <span class="en">What you owe now</span></h2>${owes.length ? owesTable : html`<p class="muted">暂无待报事项。 Nothing is due now.</p>`}
+<h2>待办 <span class="en">What you owe now</span></h2>${owes.length ? owesTable : html`<p class="muted">暂无待报事项。 <span class="en">Nothing is due now.</span>${nextDispatch}</p>`}${adopted}
 <h2>领导意见 <span class="en">The leader's comments</span></h2>${comments.length ? comments : html`<p class="muted">—</p>`}
 <h2>批示 <span class="en">Instructions</span></h2>${instructions.length ? instructions : html`<p class="muted">—</p>`}
 <h2>指标与进度 <span class="en">Targets and progress</span></h2>${targets}
