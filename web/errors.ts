@@ -14,6 +14,25 @@ const TITLE: Record<AppErrorKind, [string, string]> = {
   internal: ['系统错误', 'Something went wrong'],
 };
 
+/** What each stable code means for the person reading the page, in Chinese first; the code stays for support. */
+const MEANS: Partial<Record<string, string>> = {
+  NOT_AUTHORISED: '您的角色不能查看或办理此项（按绩效计划的分工）。',
+  PERIOD_NOT_OPEN: '该期次当前不接受报送。',
+  WRONG_PHASE: '考核当前所处阶段不能办理此项。',
+  ALREADY_APPROVED: '该报告已审批通过；如需更正，请组长先退回。',
+  TOO_MANY_REVISIONS: '本轮修改次数已达上限。',
+  CYCLE_APPRAISED: '本年度已完成考评，不再接受更改。',
+  CYCLE_FINISHED: '本年度已完成考评，不再接受更改。',
+  VALUE_OUT_OF_RANGE: '填写的数值超出允许范围。',
+  UNKNOWN_TARGET: '指标不属于该科室或计划。',
+  UNKNOWN_OFFICE: '计划中没有该科室。',
+  INVALID_PAYLOAD: '提交的内容不完整或格式有误。',
+  NO_SUCH_CYCLE: '没有找到该单位该年度的考核。',
+};
+
+/** Where the page only looked something up, "nothing was changed" would read oddly. */
+const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === 'HEAD';
+
 export function statusOf(e: AppError): number {
   // A refusal that is not about who you are (wrong phase, closed period) is a conflict, not a permission problem.
   if (e.kind === 'refused' && e.code === 'TRY_AGAIN') return 429;
@@ -25,7 +44,7 @@ export function errorPage(req: FastifyRequest, reply: FastifyReply, err: AppErro
   const [zh, en] = TITLE[err.kind];
   const back = req.headers.referer && new URL(req.headers.referer, 'http://x').pathname;
   const body = html`<h1>${zh} <span class="en">${en}</span></h1>
-<div class="card error"><p><b>${err.code}</b>: ${err.message}</p><p class="muted">未作任何更改。 Nothing was changed.</p></div>
+<div class="card error">${MEANS[err.code] ? html`<p><b>${MEANS[err.code]}</b></p>` : ''}<p><span class="en">${err.message}</span></p><p class="muted">${isRead(req) ? '' : '未作任何更改。 Nothing was changed. '}代码 <span class="en">code</span>: ${err.code}</p></div>
 <p><a href="${back && back.startsWith('/') && !back.startsWith('//') ? back : '/'}">返回 Back</a> · <a href="/">首页 Home</a></p>`;
   return send(reply, `${zh} ${en}`, body, req.session, status);
 }

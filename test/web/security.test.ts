@@ -102,6 +102,8 @@ test("office A cannot see or file for office B by editing the address or the for
   const see = await hto.get(office('rural-social'));
   expect(see.status).toBe(403);
   expect(see.text).toContain('NOT_AUTHORISED');
+  expect(see.text).toContain('您的角色不能查看或办理此项');
+  expect(see.text).not.toContain('Nothing was changed'); // it only looked
   const page = await hto.get(office('hi-tech-office'));
   const fd = new FormData();
   fd.append('_csrf', hidden(page.text, '_csrf'));

@@ -51,7 +51,7 @@ export function boardRoutes(f: FastifyInstance, web: Web) {
     const appraisalAction = state.phase === 'running' && !state.appraisalStartRequestedBy ? 'start' : state.phase === 'appraisal' && !state.appraisal?.finalizeRequestedBy ? 'finalize' : undefined;
     const a = view.appraisal;
     const body = html`<h1>督办看板 <span class="en">Board</span> · ${plan.unit.name.zh} ${plan.year}</h1>
-<div class="card"><p>计划时钟 <span class="en">Plan clock</span>: ${view.planNow} · 阶段 <span class="en">phase</span>: ${view.phase}</p>
+<div class="card"><p>计划时钟 <span class="en">Plan clock</span>: ${view.planNow.slice(0, 16).replace('T', ' ')} · 阶段 <span class="en">phase</span>: ${view.phase}</p>
 <p>当前得分 <span class="en">Running score</span>: <b>${view.runningScore.total} / ${view.runningScore.maxPoints}</b> · 年底预测 <span class="en">year-end projection</span>: ${
       view.projection.unit.knownTargets
         ? html`<b>${view.projection.unit.estimate} / ${view.projection.unit.maxPoints}</b> (${view.projection.unit.gradeName}; ${view.projection.unit.knownTargets} / ${view.projection.unit.targets} 项有数据 <span class="en">targets with data</span>) · <span class="light-${view.projection.unit.light}">${LIGHT_LABEL[view.projection.unit.light]}</span>`
