@@ -12,4 +12,4 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export { FileLedger, StoreLedger, type SentLedger } from './ledger';
-export { isPermanentSmtpError, type MailTransport } from './mail';
+export { createMailActivities, isPermanentSmtpError, type MailTransport } from './mail';

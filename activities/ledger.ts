@@ -23,7 +23,6 @@ export interface SentLedger {
   markSent(record: SentRecord): Promise<void>;
 }
 
-/** The store's ledger, claiming as this process on this host. */
 /**
  * The store's ledger, with a local journal in front of it. The window that can
  * mail an office twice is the time between the mail server's "250 OK" and the

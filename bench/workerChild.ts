@@ -9,7 +9,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { smtpTransport } from '../infra/connection';
 import { createCycleWorker } from '../worker/worker';
-import { loadConfig } from '../infra/config';
+import { dataPaths, loadConfig } from '../infra/config';
 import { openStore } from '../store';
 import { createBaselineActivities } from './baselineActivities';
 
@@ -48,7 +48,7 @@ async function main() {
       taskQueue: cfg.taskQueue,
       transport,
       mailFrom: '"绩效考核小组 Assessment Group" <assessment-group@bench.local>',
-      ...(store ? { store, journalDir: `${cfg.storeDir}/sent-journal` } : { ledgerDir: cfg.ledgerDir }),
+      ...(store ? { store, journalDir: dataPaths(cfg.storeDir!).journal } : { ledgerDir: cfg.ledgerDir }),
       reportsDir: cfg.reportsDir,
       workflowBundle: cfg.bundlePath ? { codePath: cfg.bundlePath } : undefined,
       maxCachedWorkflows: cfg.maxCachedWorkflows === 'sdk' ? undefined : (cfg.maxCachedWorkflows ?? loadConfig().worker.maxCachedWorkflows),

@@ -23,7 +23,6 @@ import * as read from './commands/read';
 import * as simulate from './commands/simulate';
 import { CliError, commandEnv, EXIT, exitCodeOf, type Io } from './commands/support';
 
-export { CliError, EXIT, parseValuesFile } from './commands/support';
 
 const stdio: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
 

@@ -26,7 +26,8 @@ export interface MailAttachment {
 export interface MailMessage {
   key: string;
   messageId: string;
-  kind: MailKind;
+  /** A cycle's mail, or the performance office's circular (sent by the same idempotent activity code). */
+  kind: MailKind | 'circular';
   period: string;
   officeId: string;
   to: string[];

@@ -43,9 +43,3 @@ export function rolesOf(plan: Plan, personId: string): Roles | undefined {
     reviewCommenter: g.leader.personId === personId || g.approvers.includes(personId) || plan.reviewCommenters.includes(personId),
   };
 }
-
-/** Person ids a case-insensitive id or e-mail address names in this plan. */
-export function findPerson(plan: Plan, idOrEmail: string): string | undefined {
-  const key = idOrEmail.trim().toLowerCase();
-  return peopleOf(plan).find((p) => p.personId === key || p.email === key)?.personId;
-}

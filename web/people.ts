@@ -1,13 +1,12 @@
 /**
- * Who a signed-in address is, cycle by cycle. Plans are immutable for a
- * cycle's life, so each is queried once and kept by workflow id; the list of
- * running cycles is asked for at most every few seconds.
+ * Who a signed-in address is, cycle by cycle. Plans come from the application
+ * layer, which reads each once; the list of running cycles is asked for at
+ * most every few seconds.
  */
 import { listCycles } from '../app/actions/admin';
 import type { Actor, AppContext, CycleRef } from '../app/context';
 import { openCycle } from '../app/cycles';
 import { AppError } from '../app/errors';
-import { cycleWorkflowId } from '../domain/names';
 import type { Plan } from '../domain/plan';
 import { peopleOf, rolesOf, type Roles } from '../domain/roles';
 import type { Programme } from '../domain/programme';
@@ -21,7 +20,6 @@ export interface MyCycle {
 }
 
 export class Directory {
-  private plans = new Map<string, Plan>();
   private running?: { at: number; refs: CycleRef[] };
 
   constructor(
@@ -35,14 +33,9 @@ export class Directory {
     return this.programme?.people.find((p) => p.email.toLowerCase() === key);
   }
 
+  /** The cycle's plan (read once: app/cycles.ts keeps plans, immutable for a cycle's life). */
   async plan(ref: CycleRef): Promise<Plan> {
-    const id = cycleWorkflowId(ref.unitId, ref.year);
-    let p = this.plans.get(id);
-    if (!p) {
-      p = (await openCycle(this.app, ref)).plan;
-      this.plans.set(id, p);
-    }
-    return p;
+    return (await openCycle(this.app, ref)).plan;
   }
 
   async runningCycles(): Promise<CycleRef[]> {

@@ -10,8 +10,11 @@ import type { CycleView } from '../../domain/view';
 import { statusQuery } from '../../workflows/messages';
 import type { AppContext } from '../context';
 import { AppError, toAppError } from '../errors';
-import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { createMailActivities, StoreLedger, type MailTransport } from '../../activities';
+import { messageIdFor, type MailMessage } from '../../domain/mail';
 
 export interface Board {
   year: number;
@@ -68,32 +71,42 @@ export async function circular(ctx: AppContext, programme: Programme, period: st
 }
 
 export interface CircularMail {
-  transport: { sendMail(m: Record<string, unknown>): Promise<{ accepted?: unknown[] }> };
+  transport: MailTransport;
   from: string;
   attachments: { filename: string; path: string }[];
   text: string;
 }
 
 /**
- * Mail the circular once per programme and period: its key is claimed in the store's ledger and its Message-ID
- * derived from the key, so running `cycle circular` again (or from two machines) does not mail everyone twice.
+ * Mail the circular once per programme and period, through the same idempotent send as every cycle mail
+ * (activities/mail.ts: the key claimed in the store's ledger, the Message-ID derived from it), so running
+ * `cycle circular` again (or from two machines) does not mail everyone twice.
  */
 export async function mailCircular(ctx: AppContext, programme: Programme, period: string, c: Circular, m: CircularMail): Promise<{ status: 'sent' | 'already-sent'; accepted: string[] }> {
   if (!ctx.ledger) throw new AppError('internal', 'TRY_AGAIN', 'no store: the circular is mailed only with the sent-mail ledger, so nobody gets it twice');
   const key = `circular/${programme.office.id}/${period}`;
-  const done = await ctx.ledger.sent(key);
-  if (done) return { status: 'already-sent', accepted: done.accepted };
-  const holder = { host: hostname(), pid: process.pid };
-  if (!(await ctx.ledger.claim(key, holder, Date.now()))) throw new AppError('refused', 'TRY_AGAIN', `the ${period} circular is being mailed right now by another run: wait a minute and check with --json`);
-  const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@supervision-cycle>`;
-  let accepted: string[];
+  const attachmentRoot = m.attachments.length ? path.dirname(path.resolve(m.attachments[0].path)) : os.tmpdir();
+  const send = createMailActivities({ transport: m.transport, ledger: new StoreLedger(ctx.ledger), from: m.from, attachmentRoot, publicUrl: '' });
+  const message: MailMessage = {
+    key,
+    messageId: messageIdFor(key),
+    kind: 'circular',
+    period,
+    officeId: programme.office.id,
+    to: c.to,
+    cc: [],
+    subject: c.title,
+    text: m.text,
+    html: c.html,
+    date: new Date((ctx.now ?? Date.now)()).toISOString(),
+    headers: { 'X-Cycle-Kind': 'circular', 'X-Cycle-Period': period, 'X-Cycle-Key': key },
+    attachments: m.attachments,
+  };
   try {
-    const r = await m.transport.sendMail({ from: m.from, to: c.to, subject: c.title, html: c.html, text: m.text, messageId, headers: { 'X-Cycle-Kind': 'circular', 'X-Cycle-Period': period, 'X-Cycle-Key': key }, attachments: m.attachments });
-    accepted = (r.accepted ?? []).map(String);
+    const r = await send.sendMail(message);
+    return { status: r.status, accepted: r.accepted };
   } catch (e) {
-    await ctx.ledger.release(key);
+    if (e instanceof ApplicationFailure && e.type === 'MailInProgress') throw new AppError('refused', 'TRY_AGAIN', `the ${period} circular is being mailed right now by another run: wait a minute and check with --json`);
     throw new AppError('unreachable', 'TRY_AGAIN', `the circular could not be mailed: ${(e as Error).message.split('\n')[0]}; check SMTP_URL, or pass --no-mail`);
   }
-  await ctx.ledger.markSent({ key, messageId, sentAt: new Date().toISOString(), accepted });
-  return { status: 'sent', accepted };
 }
