@@ -7,7 +7,7 @@
  * decide. The doors only authenticate (the web) or trust an operator (`--as`).
  */
 import type { Client } from '@temporalio/client';
-import type { EvidenceStore, LedgerStore, ReportIndex } from '../store/types';
+import type { EvidenceStore, LedgerStore, ReportIndex, Store } from '../store/types';
 
 export interface Actor {
   personId: string;
@@ -34,4 +34,9 @@ export interface CycleRef {
   year: number;
   /** A cycle under another id than the unit's and year's (simulations, what-ifs). */
   workflowId?: string;
+}
+
+/** The context a deployment's doors use: its Temporal client, namespace and task queue, and the store's parts. */
+export function appContext(client: Client, config: { temporal: { namespace: string }; taskQueue: string }, store: Pick<Store, 'evidence' | 'reports' | 'ledger'>): AppContext {
+  return { client, namespace: config.temporal.namespace, taskQueue: config.taskQueue, evidence: store.evidence, reports: store.reports, ledger: store.ledger };
 }

@@ -11,6 +11,7 @@
 import { DateTime } from 'luxon';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startCycle } from '../app/actions/admin';
+import { appContext } from '../app/context';
 import { ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } from '../infra/config';
 import { connectClient, smtpTransport } from '../infra/connection';
 import { isPortOpen, waitForTemporal, type DevServer } from '../infra/devServer';
@@ -92,7 +93,7 @@ async function main() {
     await sup.keep('the worker', () => runWorker(cfg, m.transport, store));
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
-    const app = { client, namespace: cfg.temporal.namespace, taskQueue: cfg.taskQueue, evidence: store.evidence, reports: store.reports };
+    const app = appContext(client, cfg, store);
     const web = await startWeb({ app, auth: store.auth, mail: { transport: m.transport, from: cfg.mailFrom }, publicUrl: cfg.web.publicUrl, host: cfg.web.host, port: cfg.web.port, trustProxy: cfg.web.trustProxy, programme: cfg.programmeFile ? loadProgramme(cfg.programmeFile) : undefined });
     stops.push(() => web.close());
     const outcome = await startCycle(app, plan);

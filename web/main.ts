@@ -2,6 +2,7 @@
  * `npm run web`: the web door on its own, against the Temporal server and
  * store the configuration names (by default those `npm start` runs).
  */
+import { appContext } from '../app/context';
 import { ConfigError, loadConfig } from '../infra/config';
 import { connectClient, smtpTransport } from '../infra/connection';
 import { openConfiguredStore } from '../store';
@@ -15,7 +16,7 @@ async function main() {
   // Without SMTP_URL, mail goes to the local sink `npm start` runs.
   const transport = smtpTransport(config.smtp.url ?? `smtp://127.0.0.1:${config.ports.smtpSink}`, config.smtp);
   const web = await startWeb({
-    app: { client, namespace: config.temporal.namespace, taskQueue: config.taskQueue, evidence: store.evidence, reports: store.reports },
+    app: appContext(client, config, store),
     auth: store.auth,
     mail: { transport, from: config.mailFrom },
     publicUrl: config.web.publicUrl,

@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
 import { parseDocument } from 'yaml';
 import type { Client } from '@temporalio/client';
-import type { Actor, AppContext, CycleRef } from '../../app/context';
+import { appContext, type Actor, type AppContext, type CycleRef } from '../../app/context';
 import { AppError, type AppErrorKind } from '../../app/errors';
 import { loadConfig, type AppConfig } from '../../infra/config';
 import { connectClient } from '../../infra/connection';
@@ -54,7 +54,7 @@ export function commandEnv(io: Io): CommandEnv {
       });
       store ??= openConfiguredStore(c);
       const s = await store;
-      return { client: await client, namespace: c.temporal.namespace, taskQueue: c.taskQueue, evidence: s.evidence, reports: s.reports, ledger: s.ledger };
+      return appContext(await client, c, s);
     },
     print: (json, data, text) => io.out(json ? JSON.stringify(data, null, 2) : text()),
     async close() {
