@@ -6,6 +6,15 @@
 import { z } from 'zod';
 import { Rejection } from './refusals';
 
+/**
+ * Each schema is built on its first use, not when the module loads: workflow code imports this module,
+ * every workflow run evaluates it afresh, and most runs never receive the update a schema is for.
+ */
+function lazily<T extends z.ZodTypeAny>(build: () => T): z.ZodLazy<T> {
+  let built: T | undefined;
+  return z.lazy(() => (built ??= build()));
+}
+
 export const LIMITS = {
   narrativeChars: 4000,
   commentChars: 2000,
@@ -24,12 +33,14 @@ const personId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a person
 const targetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a target id from the plan, e.g. "t1-1"');
 
 /** Who acts. `via` says which front end carried the request. */
-export const actorSchema = z
-  .object({
-    personId,
-    via: z.enum(['cli', 'web', 'api', 'simulation']).default('api'),
-  })
-  .strict();
+export const actorSchema = lazily(() =>
+  z
+    .object({
+      personId,
+      via: z.enum(['cli', 'web', 'api', 'simulation']).default('api'),
+    })
+    .strict()
+);
 export type Actor = z.infer<typeof actorSchema>;
 
 /** C0 and C1 control characters other than tab and newline, and bidirectional overrides. */
@@ -46,18 +57,20 @@ const text = (max: number, what: string) =>
     .refine((s) => !s.includes('\uFFFD') && !LONE_SURROGATE.test(s), `${what} contains U+FFFD or a lone surrogate (text that was not valid UTF-8 or UTF-16): save it as UTF-8 and send again`);
 
 /** An evidence file kept outside workflow history, by content hash. */
-export const evidenceRefSchema = z
-  .object({
-    name: z
-      .string()
-      .min(1)
-      .max(LIMITS.evidenceNameChars)
-      .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..' && !n.startsWith('.'), 'must be a plain file name without folders, "..", or a leading dot')
-      .refine((n) => !CONTROL.test(n) && !/[\t\n\r]/.test(n) && !n.includes('\uFFFD') && !LONE_SURROGATE.test(n), 'must not contain line breaks, tabs, control characters or U+FFFD (rename the file)'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
-    bytes: z.number().int().min(0).max(LIMITS.evidenceBytes, `evidence larger than ${LIMITS.evidenceBytes / 1024 / 1024} MiB is refused`),
-  })
-  .strict();
+export const evidenceRefSchema = lazily(() =>
+  z
+    .object({
+      name: z
+        .string()
+        .min(1)
+        .max(LIMITS.evidenceNameChars)
+        .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..' && !n.startsWith('.'), 'must be a plain file name without folders, "..", or a leading dot')
+        .refine((n) => !CONTROL.test(n) && !/[\t\n\r]/.test(n) && !n.includes('\uFFFD') && !LONE_SURROGATE.test(n), 'must not contain line breaks, tabs, control characters or U+FFFD (rename the file)'),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
+      bytes: z.number().int().min(0).max(LIMITS.evidenceBytes, `evidence larger than ${LIMITS.evidenceBytes / 1024 / 1024} MiB is refused`),
+    })
+    .strict()
+);
 export type EvidenceRef = z.infer<typeof evidenceRefSchema>;
 
 const finiteValue = z
@@ -65,104 +78,120 @@ const finiteValue = z
   .refine((v) => Number.isFinite(v), 'must be a finite number (not NaN or Infinity)');
 
 /** 报告: an office's report for a period (monthly, quarterly or final). */
-export const reportSubmissionSchema = z
-  .object({
-    actor: actorSchema,
-    officeId: z.string().min(1).max(64),
-    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|final)$/, 'must be a period such as 2013-04, 2013-Q2 or 2013-final'),
-    values: z.array(z.object({ targetId, value: finiteValue }).strict()).max(LIMITS.valuesPerReport),
-    narrative: text(LIMITS.narrativeChars, 'the narrative').default(''),
-    evidence: z.array(evidenceRefSchema).max(LIMITS.evidencePerReport, `at most ${LIMITS.evidencePerReport} evidence files per report`).default([]),
-    /**
-     * merge: values, evidence and (when empty) the narrative carry over from the office's previous revision for the
-     * period; replace: exactly this report. Requests recorded before this field existed meant replace.
-     */
-    mode: z.enum(['merge', 'replace']).default('replace'),
-  })
-  .strict();
+export const reportSubmissionSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      officeId: z.string().min(1).max(64),
+      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|final)$/, 'must be a period such as 2013-04, 2013-Q2 or 2013-final'),
+      values: z.array(z.object({ targetId, value: finiteValue }).strict()).max(LIMITS.valuesPerReport),
+      narrative: text(LIMITS.narrativeChars, 'the narrative').default(''),
+      evidence: z.array(evidenceRefSchema).max(LIMITS.evidencePerReport, `at most ${LIMITS.evidencePerReport} evidence files per report`).default([]),
+      /**
+       * merge: values, evidence and (when empty) the narrative carry over from the office's previous revision for the
+       * period; replace: exactly this report. Requests recorded before this field existed meant replace.
+       */
+      mode: z.enum(['merge', 'replace']).default('replace'),
+    })
+    .strict()
+);
 export type ReportSubmission = z.infer<typeof reportSubmissionSchema>;
 /** What a client sends (defaults not yet applied). */
 export type ReportSubmissionInput = z.input<typeof reportSubmissionSchema>;
 
 /** 审批: the group leader approves or returns a quarterly report. */
-export const reviewDecisionSchema = z
-  .object({
-    actor: actorSchema,
-    officeId: z.string().min(1).max(64),
-    period: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as 2013-Q2'),
-    decision: z.enum(['approve', 'return']),
-    comment: text(LIMITS.commentChars, 'the comment').default(''),
-  })
-  .strict()
-  .refine((d) => d.decision !== 'return' || d.comment.trim().length > 0, { message: 'a returned report needs a comment saying what to fix', path: ['comment'] });
+export const reviewDecisionSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      officeId: z.string().min(1).max(64),
+      period: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as 2013-Q2'),
+      decision: z.enum(['approve', 'return']),
+      comment: text(LIMITS.commentChars, 'the comment').default(''),
+    })
+    .strict()
+    .refine((d) => d.decision !== 'return' || d.comment.trim().length > 0, { message: 'a returned report needs a comment saying what to fix', path: ['comment'] })
+);
 export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
 export type ReviewDecisionInput = z.input<typeof reviewDecisionSchema>;
 
-export const closeCheckSchema = z
-  .object({
-    actor: actorSchema,
-    period: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as 2013-Q2'),
-    comment: text(LIMITS.commentChars, 'the comment').default(''),
-  })
-  .strict();
+export const closeCheckSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      period: z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as 2013-Q2'),
+      comment: text(LIMITS.commentChars, 'the comment').default(''),
+    })
+    .strict()
+);
 export type CloseCheck = z.infer<typeof closeCheckSchema>;
 export type CloseCheckInput = z.input<typeof closeCheckSchema>;
 
 /** 点评: a comment for the half-year review, for one office or for all. */
-export const reviewCommentSchema = z
-  .object({
-    actor: actorSchema,
-    officeId: z.string().min(1).max(64).optional(),
-    comment: text(LIMITS.commentChars, 'the comment').refine((c) => c.trim().length > 0, 'the comment is empty'),
-  })
-  .strict();
+export const reviewCommentSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      officeId: z.string().min(1).max(64).optional(),
+      comment: text(LIMITS.commentChars, 'the comment').refine((c) => c.trim().length > 0, 'the comment is empty'),
+    })
+    .strict()
+);
 export type ReviewComment = z.infer<typeof reviewCommentSchema>;
 export type ReviewCommentInput = z.input<typeof reviewCommentSchema>;
 
 /** 核实: the leader's verified values (may differ from the reported ones). */
-export const verificationSchema = z
-  .object({
-    actor: actorSchema,
-    values: z.array(z.object({ targetId, value: finiteValue, note: text(500, 'the note').optional() }).strict()).max(LIMITS.valuesPerReport),
-    /** 市州人民政府绩效考核结果, where known. */
-    municipalGrade: z.enum(['excellent', 'good', 'pass', 'unqualified']).optional(),
-  })
-  .strict();
+export const verificationSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      values: z.array(z.object({ targetId, value: finiteValue, note: text(500, 'the note').optional() }).strict()).max(LIMITS.valuesPerReport),
+      /** 市州人民政府绩效考核结果, where known. */
+      municipalGrade: z.enum(['excellent', 'good', 'pass', 'unqualified']).optional(),
+    })
+    .strict()
+);
 export type Verification = z.infer<typeof verificationSchema>;
 export type VerificationInput = z.input<typeof verificationSchema>;
 
 /** 启动年底考评: the bureau triggers the year-end appraisal (early, or to finalise it). */
-export const appraisalTriggerSchema = z
-  .object({
-    actor: actorSchema,
-    /** start: open the final-report round now; finalize: compute the appraisal now with what is recorded. */
-    action: z.enum(['start', 'finalize']),
-    reason: text(LIMITS.commentChars, 'the reason').default(''),
-  })
-  .strict();
+export const appraisalTriggerSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      /** start: open the final-report round now; finalize: compute the appraisal now with what is recorded. */
+      action: z.enum(['start', 'finalize']),
+      reason: text(LIMITS.commentChars, 'the reason').default(''),
+    })
+    .strict()
+);
 export type AppraisalTrigger = z.infer<typeof appraisalTriggerSchema>;
 export type AppraisalTriggerInput = z.input<typeof appraisalTriggerSchema>;
 
 /** 签收: an office acknowledges receipt of a dispatch (or any request of a period). */
-export const acknowledgementSchema = z
-  .object({
-    actor: actorSchema,
-    officeId: z.string().min(1).max(64),
-    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|final)$/, 'must be a period such as 2013-04, 2013-Q2 or 2013-final'),
-  })
-  .strict();
+export const acknowledgementSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      officeId: z.string().min(1).max(64),
+      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4]|final)$/, 'must be a period such as 2013-04, 2013-Q2 or 2013-final'),
+    })
+    .strict()
+);
 export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
 export type AcknowledgementInput = z.input<typeof acknowledgementSchema>;
 
 /** 批示: the leader's instruction on an office, or on one of its targets; the office sees it on its page. */
-export const instructionSchema = z
-  .object({
-    actor: actorSchema,
-    officeId: z.string().min(1).max(64),
-    targetId: targetId.optional(),
-    text: text(LIMITS.instructionChars, 'the instruction').refine((c) => c.trim().length > 0, 'the instruction is empty'),
-  })
-  .strict();
+export const instructionSchema = lazily(() =>
+  z
+    .object({
+      actor: actorSchema,
+      officeId: z.string().min(1).max(64),
+      targetId: targetId.optional(),
+      text: text(LIMITS.instructionChars, 'the instruction').refine((c) => c.trim().length > 0, 'the instruction is empty'),
+    })
+    .strict()
+);
 export type Instruction = z.infer<typeof instructionSchema>;
 export type InstructionInput = z.input<typeof instructionSchema>;
 

@@ -8,10 +8,23 @@ export function isValidIanaZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
 
+/**
+ * Parsing a local time is luxon's slowest path (an Intl formatter per zone offset), and a cycle asks
+ * for the same few dozen instants again and again: they are remembered, per zone and local time.
+ * Bounded, and per workflow run (each run has its own copy of this module), so deterministic.
+ */
+const localToEpochMemo = new Map<string, number>();
+const MEMO_LIMIT = 5000;
+
 /** The instant of local date `isoDate` at `hhmm` in `zone`. */
 export function localToEpoch(isoDate: string, hhmm: string, zone: string): number {
+  const key = `${isoDate}T${hhmm}@${zone}`;
+  const known = localToEpochMemo.get(key);
+  if (known !== undefined) return known;
   const dt = DateTime.fromISO(`${isoDate}T${hhmm}`, { zone });
   if (!dt.isValid) throw new Error(`invalid local time ${isoDate}T${hhmm} in ${zone}: ${dt.invalidExplanation}`);
+  if (localToEpochMemo.size >= MEMO_LIMIT) localToEpochMemo.clear();
+  localToEpochMemo.set(key, dt.toMillis());
   return dt.toMillis();
 }
 

@@ -8,7 +8,7 @@ import { AppError, badInput, toAppError } from '../errors';
 const MiB = 1024 * 1024;
 
 function checkName(name: string): void {
-  const r = evidenceRefSchema.shape.name.safeParse(name);
+  const r = evidenceRefSchema.schema.shape.name.safeParse(name);
   if (!r.success) throw badInput(`evidence file name "${name.replace(/[\u0000-\u001f]/g, '?')}" ${r.error.issues[0].message}`);
 }
 
