@@ -20,6 +20,7 @@ import { stateQuery } from '../workflows/messages';
 import { submitReport } from '../app/actions/officeReports';
 import { reviewReport, triggerAppraisal, verifyValues } from '../app/actions/groupDecisions';
 import type { AppContext, CycleRef } from '../app/context';
+import { AppError } from '../app/errors';
 
 const behaviour = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('onTime') }).strict(),
@@ -124,6 +125,9 @@ export interface SimulationOptions {
 
 type Event = { at: number; seq: number; run: () => Promise<void> };
 
+/** Refusals that mean a scripted person acted after the cycle moved on (the check closed, the report was approved). */
+const LATE_REFUSALS = new Set<string>(['PERIOD_NOT_OPEN', 'ALREADY_APPROVED', 'WRONG_PHASE', 'CYCLE_APPRAISED']);
+
 export async function runSimulation(o: SimulationOptions): Promise<{ result: CycleResult; workflowId: string; handle: WorkflowHandle<typeof supervisionCycle> }> {
   const { env, plan, scenario } = o;
   const client: Client = env.client;
@@ -156,9 +160,10 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     if (t > now) await env.sleep(t - now);
   };
   /** Wait (real time; the server's clock is locked meanwhile) until the workflow has caught up. */
-  const settle = async (pred: (s: CycleState) => boolean, what: string) => {
+  const settle = async (pred: (s: CycleState) => boolean, what: string): Promise<CycleState> => {
     for (let i = 0; i < 400; i++) {
-      if (pred(await state())) return;
+      const s = await state();
+      if (pred(s)) return s;
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`simulation: the cycle did not reach "${what}"`);
@@ -177,14 +182,24 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   const bureau = plan.assessmentGroup.appraisalTriggerers[0];
   const returned = new Set<string>();
 
+  /**
+   * The driver reads the cycle's state only where it must (the month's dispatch, and after events from the
+   * December dispatch on, when the appraisal can start): a report or a decision that came too late is simply
+   * refused by the cycle, which changes nothing and writes no history, so it need not be checked first.
+   */
+  const tooLate = async (act: () => Promise<unknown>) => {
+    try {
+      await act();
+    } catch (e) {
+      if (e instanceof AppError && e.code !== undefined && LATE_REFUSALS.has(e.code)) return;
+      throw e;
+    }
+  };
   const submit = async (period: string, op: OfficePeriod, month: number) => {
-    const s = await state();
-    const current = s.periods[period]?.offices[op.officeId];
-    if (!current || current.status === 'approved' || s.periods[period]?.check?.closedAt !== undefined || s.phase === 'appraised') return;
-    const own = current.targets.filter((id) => targets.get(id)!.offices.lead === op.officeId && (period.endsWith('-final') || targets.get(id)!.measure.kind !== 'declaration'));
+    const own = op.targets.filter((id) => targets.get(id)!.offices.lead === op.officeId && (period.endsWith('-final') || targets.get(id)!.measure.kind !== 'declaration'));
     const values = own.map((id) => ({ targetId: id, value: scriptedValue(targets.get(id)!, month, scenario.achievementByOffice[op.officeId] ?? scenario.achievement) }));
     await o.onEvent?.(`submit ${period} ${op.officeId}`, await planNow());
-    await submitReport(app, actor(office(op.officeId).contact.personId), ref, { officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, mode: 'replace' });
+    await tooLate(() => submitReport(app, actor(office(op.officeId).contact.personId), ref, { officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, mode: 'replace' }));
     if (period.includes('-Q')) {
       at(officeHours((await planNow()) + 3_600_000), () => review(period, op, month));
     }
@@ -199,9 +214,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       at(localToEpoch(resubmitDay, '10:00', zone), () => submit(period, op, month));
       return;
     }
-    const s = await state();
-    if (s.periods[period]?.offices[op.officeId]?.status !== 'submitted' || s.periods[period]?.check?.closedAt !== undefined) return;
-    await reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'approve' });
+    await tooLate(() => reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'approve' }));
   };
   const scheduleReports = (period: string, ops: OfficePeriod[], month: number, openedDate: string) => {
     for (const op of ops) {
@@ -218,14 +231,16 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     const tt = monthTimetable(plan, month, cal);
     at(tt.dispatchAt + 60_000, async () => {
       o.onMonth?.(month, 12);
-      await settle((s) => s.nextMonth > month || s.phase !== 'running', `dispatch of month ${month}`);
-      const s = await state();
+      const s = await settle((s) => s.nextMonth > month || s.phase !== 'running', `dispatch of month ${month}`);
       const p = s.periods[tt.period];
       if (p) scheduleReports(tt.period, Object.values(p.offices), month, tt.dispatchDate);
     });
   }
+  const phaseCanChangeFrom = monthTimetable(plan, 12, cal).dispatchAt;
+  let earlyTriggered = false;
   if (scenario.appraiseEarlyOn) {
     at(localToEpoch(scenario.appraiseEarlyOn, '10:00', zone), async () => {
+      earlyTriggered = true;
       await triggerAppraisal(app, actor(bureau), ref, { action: 'start', reason: 'simulated early appraisal' });
     });
   }
@@ -235,6 +250,8 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       const e = queue.shift()!;
       await advanceTo(e.at);
       await e.run();
+      // Before December's dispatch only the bureau's early trigger can end the running phase.
+      if (e.at < phaseCanChangeFrom && !earlyTriggered) continue;
       const s = await state();
       if (s.phase === 'appraised') break;
       if (untilAppraisal && s.phase !== 'running') {

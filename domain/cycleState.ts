@@ -110,6 +110,11 @@ export interface CycleState {
    * 3: as 2, plus early-warning mail (预警通知) when a target or the unit's projected grade turns red.
    */
   rules?: 1 | 2 | 3;
+  /**
+   * Workflow-code patches (`patched()`) this cycle has taken, remembered across continue-as-new so that each
+   * marker is written once per cycle rather than in every monthly run (workflows/patches.ts). Absent: none yet.
+   */
+  patches?: string[];
   /** Set when the cycle was adopted after the year's first dispatch: periods before it were never requested. */
   adoption?: { at: number; firstMonth: number };
   workflowId: string;

@@ -7,6 +7,7 @@
  * history grows large. Every rule lives in domain/.
  */
 import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import { CONTINUE_AS_NEW_TIMING, continueAsNewAt, type ContinueAsNewTiming } from '../domain/continueAsNew';
 import { initialState, isFinished, nextWakeAt, type CycleState } from '../domain/cycle';
 import { nextEffects } from '../domain/effects';
 import type { Plan } from '../domain/plan';
@@ -14,6 +15,7 @@ import { planProblems } from '../domain/planRules';
 import type { Appraisal } from '../domain/scoring';
 import { ApplicationFailure } from '@temporalio/workflow';
 import { perform } from './delivery';
+import { stickyPatched } from './patches';
 import { registerHandlers } from './registerHandlers';
 import { searchAttributePublisher } from './searchAttributes';
 
@@ -26,6 +28,8 @@ export interface CycleOptions {
   continueAsNewEachMonth?: boolean;
   /** Upsert the Cycle* search attributes (the dev server registers them; the time-skipping server does not). */
   searchAttributes?: boolean;
+  /** When the monthly hand-over happens after the dispatch (domain/continueAsNew.ts); cycles started before this option hand over at once. */
+  continueAsNewTiming?: ContinueAsNewTiming;
 }
 
 export interface CycleInput {
@@ -52,6 +56,25 @@ function firstState(plan: Plan, simulatedStart: string | undefined): CycleState 
   return initialState(plan, workflowInfo().workflowId, Date.now() + offset, offset, rules);
 }
 
+/**
+ * When this run hands over to the next (plan clock), once its month's dispatch is done; undefined before.
+ * Rules of runs started before 'off-peak-continue-as-new': at once.
+ */
+function monthlyHandOver(state: CycleState, planNow: () => number, eachMonth: boolean, timing = CONTINUE_AS_NEW_TIMING) {
+  const runStartMonth = state.nextMonth;
+  const offPeak = stickyPatched(state, 'off-peak-continue-as-new');
+  let doneAt: number | undefined;
+  return (): number | undefined => {
+    if (!eachMonth || state.nextMonth <= runStartMonth || state.phase !== 'running') return undefined;
+    doneAt ??= planNow();
+    return offPeak ? continueAsNewAt(state.workflowId, doneAt, timing) : doneAt;
+  };
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 export async function supervisionCycle(input: CycleInput): Promise<CycleResult> {
   const { plan } = input;
   const options = { maxHistoryEvents: 5000, continueAsNewEachMonth: true, searchAttributes: false, ...input.options };
@@ -60,9 +83,11 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   let dirty = false;
   registerHandlers(plan, state, planNow, () => (dirty = true));
   const publish = searchAttributePublisher(plan, state, planNow, options.searchAttributes);
-  const runStartMonth = state.nextMonth;
-  const monthDone = () => options.continueAsNewEachMonth && state.nextMonth > runStartMonth && state.phase === 'running';
-  const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > options.maxHistoryEvents || monthDone();
+  const handOverAt = monthlyHandOver(state, planNow, options.continueAsNewEachMonth, options.continueAsNewTiming);
+  const shouldContinueAsNew = () => {
+    const at = handOverAt();
+    return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > options.maxHistoryEvents || (at !== undefined && at <= planNow());
+  };
 
   for (;;) {
     dirty = false;
@@ -76,7 +101,7 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
       await continueAsNew<typeof supervisionCycle>({ plan, state, options: input.options });
     }
     if (dirty) continue;
-    const wake = nextWakeAt(plan, state);
+    const wake = earliest(nextWakeAt(plan, state), handOverAt());
     const ms = wake === undefined ? undefined : wake - planNow();
     if (ms === undefined) await condition(() => dirty);
     else if (ms > 0) await condition(() => dirty, ms);

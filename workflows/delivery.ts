@@ -3,12 +3,13 @@
  * the patch "batched-mail-delivery"; one activity per message before it, so
  * cycles started on the old code replay) and the appraisal report.
  */
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { CycleState, MailIntent } from '../domain/cycle';
 import { recordDelivery, recordReportWritten, type DeliveryOutcome, type Effect } from '../domain/effects';
 import { composeMail, mailKey } from '../domain/mail';
 import type { Plan } from '../domain/plan';
+import { stickyPatched } from './patches';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -43,7 +44,7 @@ function compose(plan: Plan, state: CycleState, intent: MailIntent) {
 
 async function deliver(plan: Plan, state: CycleState, intents: MailIntent[], planNow: () => number) {
   const keyOf = (i: MailIntent) => mailKey(state.workflowId, i);
-  if (patched('batched-mail-delivery')) {
+  if (stickyPatched(state, 'batched-mail-delivery')) {
     const results = await sendMails(intents.map((i) => compose(plan, state, i)));
     const outcomes = results.map((r): DeliveryOutcome => (r.status === 'refused' ? { refusedError: r.error ?? 'refused by the mail server', rejected: [] } : { rejected: r.rejected }));
     recordDelivery(state, intents, outcomes, keyOf, planNow());

@@ -7,6 +7,7 @@
  *   npm run histories:regenerate -- --code v1 --out test/histories/v1
  *   npm run histories:regenerate -- --code current --out test/histories/v2
  *   npm run histories:regenerate -- --code current --out test/histories/v3   (rules v3: early warning, 签收, 批示, merges)
+ *   npm run histories:regenerate -- --code current --out test/histories/v4   (off-peak continue-as-new, patches kept in state)
  *
  * --code v1 records with the frozen pre-batching workflow (test/fixtures/v1),
  * --code current with workflows/. Two cycles are recorded: a full simulated year
