@@ -15,8 +15,18 @@ export function createBaselineActivities(deps: { transport?: MailTransport; from
     async noop(): Promise<void> {
       // nothing: the baseline measures the cost of the activity round trip itself
     },
+    /** One after the other, as the cycle's batched activity sends them. */
+    async sendMailsInOne(mails: BaselineMailInput[]): Promise<number> {
+      for (const m of mails) await send(m);
+      return mails.length;
+    },
     async sendOneMail(m: BaselineMailInput): Promise<string> {
-      if (!deps.transport) throw new Error('sendOneMail needs a transport');
+      return await send(m);
+    },
+  };
+
+  async function send(m: BaselineMailInput): Promise<string> {
+      if (!deps.transport) throw new Error('the baseline activities need a transport');
       const info = await deps.transport.sendMail({
         from: deps.from ?? 'baseline@bench.local',
         to: m.to,
@@ -27,6 +37,5 @@ export function createBaselineActivities(deps: { transport?: MailTransport; from
         headers: { 'X-Bench-Key': m.key },
       });
       return String(info.messageId ?? '');
-    },
-  };
+  }
 }

@@ -46,6 +46,20 @@ export interface BaselineMail {
   html: string;
 }
 
+const { sendMailsInOne } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
+/**
+ * The dispatch floor: a trivial workflow that sleeps until the common instant, then sends the cycle's
+ * e-mails in one activity (as the cycle does), with no domain logic, ledger or report.
+ */
+export async function mailFloor(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
+  if (input.delayMs > 0) await sleep(input.delayMs);
+  return await sendMailsInOne(input.mails.map((m, i) => ({ ...m, key: `${input.tag}/${i}` })));
+}
+
 /** Sleep until the common instant, then send each e-mail with its own activity. */
 export async function mailBaseline(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
   if (input.delayMs > 0) await sleep(input.delayMs);

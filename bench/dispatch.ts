@@ -108,7 +108,7 @@ async function scaleSection(ctx: DispatchContext): Promise<ScaleRow[]> {
         continue;
       }
       const real = await runDispatch(ctx, { label: 'cycle (product defaults)', mode: 'cycle', n });
-      const base = await runDispatch(ctx, { label: 'baseline (1 activity/mail)', mode: 'baseline', n });
+      const base = await runDispatch(ctx, { label: 'floor (1 activity/cycle)', mode: 'floor', n });
       scale.push({ n, real, base });
       prevCycle = real;
     }

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../infra/paths';
 import { MailSink, type ReceivedMail } from '../infra/smtpSink';
 import type { supervisionCycle } from '../workflows/cycle';
 import type { mailBaseline } from './baselineWorkflows';
-import { bundles, preloadedBundle } from './bundles';
+import { bundles, unpreloadedBundle } from './bundles';
 import { CONFIG, log } from './config';
 import { criticalPath, type DispatchContext, type DispatchResult, type DispatchSpec } from './dispatchTypes';
 import { bundleLineIndex, summarizeProfileDir } from './profile';
@@ -42,7 +42,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
     smtpMaxConnections: spec.smtpMax ?? 'default (8)',
     maxCachedWorkflows: spec.maxCachedWorkflows ?? 'product default',
     ledger: spec.ledgerTmpfs ? 'file (tmpfs)' : (spec.ledger ?? 'sqlite'),
-    prebuiltBundle: spec.mode === 'baseline' || !!spec.prebuilt || !!spec.preload,
+    prebuiltBundle: spec.mode !== 'cycle' || !!spec.prebuilt || !!spec.noPreload,
     ok: false,
     experimentMs: 0,
   };
@@ -59,7 +59,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
     storeDir: path.join(exp, 'store'),
     databaseUrl: spec.ledger === 'postgres' ? await ctx.pgDatabase!() : undefined,
     reportsDir: path.join(exp, 'reports'),
-    bundlePath: spec.mode === 'baseline' ? b.baseline.file : spec.preload ? (await preloadedBundle(ctx.dir)).file : spec.prebuilt ? b.cycle.file : undefined,
+    bundlePath: spec.mode !== 'cycle' ? b.baseline.file : spec.noPreload ? (await unpreloadedBundle(ctx.dir)).file : spec.prebuilt ? b.cycle.file : undefined,
     tuning: spec.tuning,
     smtpNoDelay: spec.smtpNoDelay,
     maxCachedWorkflows: spec.maxCachedWorkflows,
@@ -67,7 +67,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
   const childEnv = cleanEnv({ BENCH_WORKER_CONFIG: JSON.stringify(cfg) });
   if (spec.smtpMax !== undefined) childEnv.SMTP_MAX_CONNECTIONS = String(spec.smtpMax);
   const profDir = spec.cpuProf ? path.join(exp, 'cpuprofile') : undefined;
-  const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500'] : [];
+  const nodeArgs = [...(spec.nodeOptions ?? []), ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500'] : [])];
   const w = spawnTracked(process.execPath, [...nodeArgs, path.join(__dirname, 'workerChild.js')], { cwd: REPO_ROOT, env: childEnv });
   const unWorker = onCleanup(`worker child ${spec.label}`, async () => void (await w.stop('SIGKILL', 1000)));
   const pid = w.child.pid!;
@@ -103,7 +103,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
                 // The plan clock starts `delay` before the December dispatch (09:00 Shanghai), so it reads 09:00 at about T.
                 args: [{ plan: ctx.plan2026, options: { simulatedStart: new Date(ctx.dispatchPlanMs - delay).toISOString() } }],
               })
-            : await ctx.client.workflow.start<typeof mailBaseline>('mailBaseline', {
+            : await ctx.client.workflow.start<typeof mailBaseline>(spec.mode === 'floor' ? 'mailFloor' : 'mailBaseline', {
                 taskQueue,
                 workflowId,
                 args: [{ delayMs: delay, mails: ctx.mailTemplates!, tag: workflowId }],

@@ -9,7 +9,8 @@ import { tsMs, type HistoryEvent } from './util';
 
 export interface DispatchSpec {
   label: string;
-  mode: 'cycle' | 'baseline';
+  /** cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity; baseline: one activity per mail. */
+  mode: 'cycle' | 'floor' | 'baseline';
   n: number;
   tuning?: Partial<WorkerOptions>;
   smtpMax?: number;
@@ -23,13 +24,16 @@ export interface DispatchSpec {
   ledgerTmpfs?: boolean;
   /** Where the sent ledger lives: the store on SQLite (the product default), on PostgreSQL, or the file ledger of earlier versions. */
   ledger?: 'sqlite' | 'postgres' | 'file';
-  /** Experiment: a pre-built bundle with preloadModules zod and luxon. */
-  preload?: boolean;
+  /** Before/after: a pre-built bundle without preloadModules (the product preloads zod and luxon). */
+  noPreload?: boolean;
+  /** Node options of the worker process, e.g. --max-old-space-size. */
+  nodeOptions?: string[];
 }
 
 export interface DispatchResult {
   label: string;
-  mode: 'cycle' | 'baseline';
+  /** cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity; baseline: one activity per mail. */
+  mode: 'cycle' | 'floor' | 'baseline';
   n: number;
   tuning?: Partial<WorkerOptions>;
   smtpMaxConnections: number | 'default (8)';

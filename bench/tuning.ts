@@ -39,11 +39,19 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     { family: 'store', label: 'file ledger (before the store)', mode: 'cycle', n: tn, ledger: 'file' },
     { family: 'ledger', label: 'file ledger on tmpfs (fsync cost, experiment)', mode: 'cycle', n: tn, ledgerTmpfs: true },
     { family: 'bundle', label: 'pre-built workflow bundle', mode: 'cycle', n: tn, prebuilt: true },
-    { family: 'preload', label: 'pre-built bundle + preloadModules zod, luxon', mode: 'cycle', n: tn, preload: true },
+    { family: 'preload', label: 'without preloadModules zod, luxon (before)', mode: 'cycle', n: tn, noPreload: true },
     { family: 'wft', label: 'maxConcurrentWorkflowTaskExecutions=200', mode: 'cycle', n: tn, tuning: { maxConcurrentWorkflowTaskExecutions: 200 } },
     { family: 'act', label: 'maxConcurrentActivityTaskExecutions=400', mode: 'cycle', n: tn, tuning: { maxConcurrentActivityTaskExecutions: 400 } },
     ...CONFIG.cacheSizes.map((size) => ({ family: 'cache', label: size === 'sdk' ? 'maxCachedWorkflows: the SDK default' : `maxCachedWorkflows=${size}`, mode: 'cycle' as const, n: tn, maxCachedWorkflows: size })),
     { family: 'smtp', label: 'SMTP_MAX_CONNECTIONS=1', mode: 'cycle', n: tn, smtpMax: 1 },
+    ...CONFIG.heapVariants.map((v) => ({
+      family: 'heap',
+      label: `--max-old-space-size=${v.heapMb}${v.cache !== undefined ? `, maxCachedWorkflows=${v.cache}` : ''}`,
+      mode: 'cycle' as const,
+      n: tn,
+      nodeOptions: [`--max-old-space-size=${v.heapMb}`],
+      ...(v.cache !== undefined ? { maxCachedWorkflows: v.cache } : {}),
+    })),
   ];
   const tried: { family: string; spec: DispatchSpec; r: DispatchResult }[] = [];
   let reference = before;
@@ -62,13 +70,12 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
   if (reference && tried.length) {
     const combined: DispatchSpec = { label: 'combined best', mode: 'cycle', n: tn, tuning: {} };
     const picked: string[] = [];
-    for (const fam of ['smtp', 'act', 'wft', 'cache', 'preload']) {
+    for (const fam of ['smtp', 'act', 'wft', 'cache']) {
       const best = tried.filter((t) => t.family === fam && t.r.ok).sort((a, b) => a.r.dispatchMs! - b.r.dispatchMs!)[0];
       if (!best || best.r.dispatchMs! > 0.8 * reference.dispatchMs!) continue;
       picked.push(best.spec.label);
       if (best.spec.smtpMax !== undefined) combined.smtpMax = best.spec.smtpMax;
       if (best.spec.maxCachedWorkflows !== undefined) combined.maxCachedWorkflows = best.spec.maxCachedWorkflows;
-      if (best.spec.preload) combined.preload = true;
       Object.assign(combined.tuning!, best.spec.tuning);
     }
     if (picked.length > 1 && left() > 60_000) {

@@ -14,7 +14,7 @@ import { openStore } from '../store';
 import { createBaselineActivities } from './baselineActivities';
 
 export interface WorkerChildConfig {
-  mode: 'cycle' | 'baseline';
+  mode: 'cycle' | 'floor' | 'baseline';
   address: string;
   namespace: string;
   taskQueue: string;

@@ -11,13 +11,22 @@ import * as path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, type BundleOptions } from '@temporalio/worker';
 import { REPO_ROOT } from '../infra/paths';
 
+/**
+ * Modules evaluated once per worker thread and shared by every workflow run, instead of once per run
+ * (the SDK's preloadModules; the SDK deep-freezes their exports). Both are libraries without
+ * per-workflow state that workflow code uses read-only: luxon's zone and formatter caches and zod's
+ * classes then cost one copy per thread, not one per cached cycle. Domain modules cannot be
+ * preloaded: zod schemas write a cache into themselves on first use, which a frozen schema refuses.
+ */
+export const PRELOAD_MODULES = ['zod', 'luxon'];
+
 export interface BundleCacheOptions {
   workflowsPath: string;
   /** Where bundles are kept (callers pass DATA_DIR/bundle from the configuration; this default is for tools). */
   cacheDir?: string;
   /** Hashed with the sources: the installed dependency tree (default: the repository's package-lock.json). */
   lockfile?: string;
-  /** Bundler options that change the output (part of the key). */
+  /** Bundler options that change the output (part of the key). Default preloadModules: PRELOAD_MODULES. */
   preloadModules?: BundleOptions['preloadModules'];
   ignoreModules?: BundleOptions['ignoreModules'];
 }
@@ -77,7 +86,7 @@ export function bundleKey(o: BundleCacheOptions, sources = workflowSources(o.wor
   const entry = (name: string, body: string | Buffer) => h.update(`${name}\0${body.length}\0`).update(body);
   entry('format', String(FORMAT));
   entry('sdk', sdkVersion());
-  entry('options', JSON.stringify({ preloadModules: o.preloadModules ?? [], ignoreModules: o.ignoreModules ?? [] }));
+  entry('options', JSON.stringify({ preloadModules: o.preloadModules ?? PRELOAD_MODULES, ignoreModules: o.ignoreModules ?? [] }));
   const lockfile = o.lockfile ?? path.join(REPO_ROOT, 'package-lock.json');
   entry('lockfile', existsSync(lockfile) ? readFileSync(lockfile) : 'none');
   // Paths relative to the entry's folder: the same sources give the same key wherever they are checked out.
@@ -96,7 +105,7 @@ export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBu
   if (existsSync(codePath)) return { codePath, key, built: false, ms: performance.now() - t0, sources };
   const { code } = await bundleWorkflowCode({
     workflowsPath: o.workflowsPath,
-    preloadModules: o.preloadModules,
+    preloadModules: o.preloadModules ?? PRELOAD_MODULES,
     ignoreModules: o.ignoreModules,
     logger: new DefaultLogger('WARN'),
   });

@@ -4,7 +4,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { dataPaths } from '../infra/config';
 import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
 import type { Store } from '../store/types';
-import { workflowBundleFor } from './bundle';
+import { PRELOAD_MODULES, workflowBundleFor } from './bundle';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -61,7 +61,7 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOAD_MODULES } }),
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...o.tuning,
   });

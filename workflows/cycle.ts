@@ -8,6 +8,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
 import { CONTINUE_AS_NEW_TIMING, continueAsNewAt, type ContinueAsNewTiming } from '../domain/continueAsNew';
+import { monthTimetable } from '../domain/calendar';
 import { initialState, isFinished, nextWakeAt, type CycleState } from '../domain/cycle';
 import { nextEffects } from '../domain/effects';
 import type { Plan } from '../domain/plan';
@@ -57,17 +58,20 @@ function firstState(plan: Plan, simulatedStart: string | undefined): CycleState 
 }
 
 /**
- * When this run hands over to the next (plan clock), once its month's dispatch is done; undefined before.
- * Rules of runs started before 'off-peak-continue-as-new': at once.
+ * When this run hands over to the next (plan clock) once it has done a month's dispatch; undefined before.
+ * Off-peak (domain/continueAsNew.ts): ahead of the next dispatch. Cycles that took their run before the
+ * 'off-peak-continue-as-new' patch hand over right after the dispatch.
  */
-function monthlyHandOver(state: CycleState, planNow: () => number, eachMonth: boolean, timing = CONTINUE_AS_NEW_TIMING) {
+function monthlyHandOver(plan: Plan, state: CycleState, planNow: () => number, eachMonth: boolean, timing = CONTINUE_AS_NEW_TIMING) {
   const runStartMonth = state.nextMonth;
   const offPeak = stickyPatched(state, 'off-peak-continue-as-new');
   let doneAt: number | undefined;
   return (): number | undefined => {
     if (!eachMonth || state.nextMonth <= runStartMonth || state.phase !== 'running') return undefined;
     doneAt ??= planNow();
-    return offPeak ? continueAsNewAt(state.workflowId, doneAt, timing) : doneAt;
+    if (!offPeak) return doneAt;
+    if (state.nextMonth > 12) return undefined;
+    return continueAsNewAt(state.workflowId, monthTimetable(plan, state.nextMonth).dispatchAt, doneAt, timing);
   };
 }
 
@@ -83,7 +87,7 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   let dirty = false;
   registerHandlers(plan, state, planNow, () => (dirty = true));
   const publish = searchAttributePublisher(plan, state, planNow, options.searchAttributes);
-  const handOverAt = monthlyHandOver(state, planNow, options.continueAsNewEachMonth, options.continueAsNewTiming);
+  const handOverAt = monthlyHandOver(plan, state, planNow, options.continueAsNewEachMonth, options.continueAsNewTiming);
   const shouldContinueAsNew = () => {
     const at = handOverAt();
     return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > options.maxHistoryEvents || (at !== undefined && at <= planNow());
