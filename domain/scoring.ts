@@ -152,9 +152,37 @@ function targetScore(
   return { targetId: target.id, text, measure, rule, maxPoints, goal, achieved, source, fraction, points, explanation, indicatorId, categoryId };
 }
 
+/** What an appraisal needs of a target that is the same in every appraisal of the plan, worked out once. */
+interface TargetConstants {
+  plan: ScoringPlan;
+  rule: ScoringRule;
+  max: number;
+  fullGoal: number | null;
+  unit: string;
+  /** ` against GOAL UNIT` at full pro-rata, and `: ` … `RULE: ` text pieces, as they appear in the explanation. */
+  againstFull: string;
+  ruleText: string;
+  ofMax: string;
+}
+
+const constantsOf = new WeakMap<Target, TargetConstants>();
+function constants(plan: ScoringPlan, target: Target): TargetConstants {
+  let c = constantsOf.get(target);
+  if (c === undefined || c.plan !== plan) {
+    const rule = ruleFor(plan, target.id);
+    const max = round2(target.points);
+    const fullGoal = goalOf(target.measure);
+    const unit = unitOf(target.measure);
+    c = { plan, rule, max, fullGoal, unit, againstFull: fullGoal === null ? '' : ` against ${round2(fullGoal)}${unit}`, ruleText: ruleDescription(rule), ofMax: ` of ${max} points` };
+    constantsOf.set(target, c);
+  }
+  return c;
+}
+
 function scoreOne(plan: ScoringPlan, target: Target, recorded: RecordedValue | undefined, proRata: number, indicatorId?: string, categoryId?: string): TargetScore {
-  const rule = ruleFor(plan, target.id);
-  const max = round2(target.points);
+  const k = constants(plan, target);
+  const rule = k.rule;
+  const max = k.max;
   const useValue = recorded !== undefined && Number.isFinite(recorded.value) ? recorded : undefined;
   const unverifiedZero = useValue !== undefined && useValue.source === 'reported' && plan.scoring.unverifiedValues === 'zero';
   if (useValue === undefined || useValue.source === 'none' || unverifiedZero) {
@@ -171,13 +199,14 @@ function scoreOne(plan: ScoringPlan, target: Target, recorded: RecordedValue | u
     const explanation = `${source} declaration of ${declared} points, capped at ${max}: ${points} of ${max} points`;
     return targetScore(target, 'proportional', max, null, declared, source, fraction, points, explanation, indicatorId, categoryId);
   }
-  const fullGoal = goalOf(target.measure) as number;
+  const fullGoal = k.fullGoal as number;
   const goal = fullGoal * proRata;
   const fraction = goal > 0 ? Math.max(0, value) / goal : 0;
   const points = pointsFor(rule, fraction, max);
-  const u = unitOf(target.measure);
+  const u = k.unit;
+  const against = proRata === 1 ? k.againstFull : ` against ${round2(goal)}${u}`;
   const proRataNote = proRata < 1 ? ` (pro-rata ${round2(proRata * 100)}% of ${fullGoal}${u})` : '';
-  const explanation = `${source} ${value}${u} against ${round2(goal)}${u}${proRataNote} = ${round2(fraction * 100)}%; ${ruleDescription(rule)}: ${points} of ${max} points`;
+  const explanation = `${source} ${value}${u}${against}${proRataNote} = ${round2(fraction * 100)}%; ${k.ruleText}: ${points}${k.ofMax}`;
   return targetScore(target, rule.kind, max, goal, value, source, fraction, points, explanation, indicatorId, categoryId);
 }
 
