@@ -7,21 +7,17 @@
  * supervised: one that dies is named, restarted with backoff, and everything
  * stops cleanly if it keeps dying. Ctrl-C stops everything; the next
  * `npm start` continues the same cycles from the same SQLite file.
+ *
+ * Start-up time: the dev server is spawned first, and what takes long to load (the worker SDK, the
+ * web server, the store, the spreadsheet library) is loaded while it boots.
  */
 import { DateTime } from 'luxon';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { startCycle } from '../app/actions/admin';
-import { appContext } from '../app/context';
 import { ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } from '../infra/config';
-import { connectClient, smtpTransport } from '../infra/connection';
 import { isPortOpen, waitForTemporal, type DevServer } from '../infra/devServer';
-import { MailSink } from '../infra/smtpSink';
-import { openConfiguredStore } from '../store';
-import { startWeb } from '../web/start';
-import { loadProgramme } from './commands/board';
 import { loadPlan, PlanError } from './planLoader';
-import { runDevServer, runWorker, stopLeftoverDevServer, waitForPortFree } from './startParts';
+import { runDevServer, stopLeftoverDevServer, waitForPortFree } from './startParts';
 import { Supervisor } from './supervisor';
+import { WORKFLOWS_PATH, workflowBundleFor } from '../worker/bundle';
 
 const say = (line: string) => console.log(`[npm start] ${line}`);
 
@@ -51,19 +47,23 @@ async function temporalServer(c: AppConfig, sup: Supervisor): Promise<{ address:
 }
 
 async function mail(c: AppConfig, stops: (() => Promise<void>)[]) {
+  const { smtpTransport } = await import('../infra/connection');
   if (c.smtp.url) return { transport: smtpTransport(c.smtp.url, c.smtp), note: `mail goes to ${describeConfig(c).smtp}` };
   const dir = dataPaths(c.dataDir).mail;
+  const { MailSink } = await import('../infra/smtpSink');
   const sink = await new MailSink({ port: c.ports.smtpSink, dir }).start();
   stops.push(() => sink.stop());
   return { transport: smtpTransport(sink.url, { maxConnections: c.smtp.maxConnections }), note: `mail lands in ${dir}/ as .eml files (local SMTP sink at ${sink.url}; set SMTP_URL for a real server)` };
 }
 
+/** The cached workflow bundle, found (or built) while the server boots; the worker then reads it from the cache. */
+async function prepareBundle(c: AppConfig): Promise<void> {
+  if (c.worker.bundleCache) await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir: dataPaths(c.dataDir).bundle });
+}
+
 async function main() {
   const t0 = Date.now();
   const config = loadConfig();
-  // The core's connection warnings would repeat every second while a server restarts; the supervisor says it once.
-  // Signals are ours: the SDK must not shut the worker down behind the supervisor's back.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
   const probe = loadPlan(config.plan.file); // fail fast on a bad plan before starting anything
   const year = config.plan.year ?? DateTime.now().setZone(probe.timeZone).year;
   const plan = loadPlan(config.plan.file, { year });
@@ -85,18 +85,38 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const temporal = await temporalServer(config, sup);
+    // What does not need the Temporal server starts while it boots: the store, the mail sink, the workflow bundle.
+    // The worker SDK and the web server take about a second to load: they load while the server boots.
+    const booting = temporalServer(config, sup);
+    booting.catch(() => undefined); // awaited below; a failure meanwhile must not count as unhandled
+    const [{ DefaultLogger, Runtime }, { runWorker }, { startWeb }, { openConfiguredStore }, { connectClient }, { appContext }, { startCycle }] = await Promise.all([
+      import('@temporalio/worker'),
+      import('./startWorker'),
+      import('../web/start'),
+      import('../store'),
+      import('../infra/connection'),
+      import('../app/context'),
+      import('../app/actions/admin'),
+    ]);
+    // The core's connection warnings would repeat every second while a server restarts; the supervisor says it once.
+    // Signals are ours: the SDK must not shut the worker down behind the supervisor's back.
+    try {
+      Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+    } catch {
+      // Only on the SDK's own dev-server route (no provisioned binary), which installs the default runtime first.
+    }
+    const opened = openConfiguredStore(config).then((s) => (stops.push(() => s.close()), s));
+    const [temporal, store, m] = await Promise.all([booting, opened, mail(config, stops), prepareBundle(config)]);
     const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
-    const store = await openConfiguredStore(cfg);
-    stops.push(() => store.close());
-    const m = await mail(cfg, stops);
-    await sup.keep('the worker', () => runWorker(cfg, m.transport, store));
-    const client = await connectClient(cfg);
+    const [client] = await Promise.all([connectClient(cfg), sup.keep('the worker', () => runWorker(cfg, m.transport, store))]);
     stops.push(() => client.connection.close());
     const app = appContext(client, cfg, store);
-    const web = await startWeb({ app, auth: store.auth, mail: { transport: m.transport, from: cfg.mailFrom }, publicUrl: cfg.web.publicUrl, host: cfg.web.host, port: cfg.web.port, trustProxy: cfg.web.trustProxy, programme: cfg.programmeFile ? loadProgramme(cfg.programmeFile) : undefined });
+    const programme = cfg.programmeFile ? (await import('./commands/board')).loadProgramme(cfg.programmeFile) : undefined;
+    const [web, outcome] = await Promise.all([
+      startWeb({ app, auth: store.auth, mail: { transport: m.transport, from: cfg.mailFrom }, publicUrl: cfg.web.publicUrl, host: cfg.web.host, port: cfg.web.port, trustProxy: cfg.web.trustProxy, programme }),
+      startCycle(app, plan),
+    ]);
     stops.push(() => web.close());
-    const outcome = await startCycle(app, plan);
     console.log(`
 Supervision cycle engine is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Temporal:  ${temporal.note}

@@ -1,14 +1,9 @@
 /** The parts `npm start` runs, each startable again by the supervisor: the local Temporal dev server and the worker. */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { NativeConnection } from '@temporalio/worker';
-import type { MailTransport } from '../activities';
 import { dataPaths, type AppConfig } from '../infra/config';
-import { connectWorker } from '../infra/connection';
 import { startDevServer, type DevServer } from '../infra/devServer';
 import { readProvisioned } from '../infra/provision';
-import { createCycleWorker } from '../worker/worker';
-import type { Store } from '../store/types';
 import type { Running } from './supervisor';
 
 const pidFile = (c: AppConfig) => path.join(dataPaths(c.dataDir).temporal, 'dev-server.pid');
@@ -59,36 +54,6 @@ export async function runDevServer(c: AppConfig): Promise<Running & { server: De
     stop: async () => {
       await server.stop();
       rmSync(pidFile(c), { force: true });
-    },
-  };
-}
-
-export async function runWorker(c: AppConfig, transport: MailTransport, store: Store): Promise<Running> {
-  const connection: NativeConnection = await connectWorker(c);
-  const worker = await createCycleWorker({
-    connection,
-    namespace: c.temporal.namespace,
-    taskQueue: c.taskQueue,
-    transport,
-    mailFrom: c.mailFrom,
-    store,
-    journalDir: dataPaths(c.dataDir).journal,
-    reportsDir: c.reportsDir,
-    publicUrl: c.web.publicUrl,
-    maxCachedWorkflows: c.worker.maxCachedWorkflows,
-    bundleCache: c.worker.bundleCache && { dir: dataPaths(c.dataDir).bundle },
-  });
-  const run = worker.run();
-  const ended = run.then(
-    () => 'it shut down',
-    (e) => (e as Error).message.split('\n')[0],
-  );
-  return {
-    ended,
-    stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await run.catch(() => undefined);
-      await connection.close();
     },
   };
 }

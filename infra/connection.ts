@@ -2,7 +2,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import * as nodemailer from 'nodemailer';
 import type { AppConfig } from './config';
 import type { MailTransport } from '../activities';
@@ -32,7 +32,9 @@ export async function connectClient(config: AppConfig): Promise<Client> {
   return new Client({ connection, namespace: config.temporal.namespace });
 }
 
-export function connectWorker(config: AppConfig): Promise<NativeConnection> {
+export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
+  // The worker SDK is loaded when a worker connects, not by every command that only needs a client.
+  const { NativeConnection } = await import('@temporalio/worker');
   return NativeConnection.connect(config.temporal.connectionOptions);
 }
 

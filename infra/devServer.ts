@@ -6,8 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, existsSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { requireProvisioned, type ProvisionedServer } from './provision';
 import { SEARCH_ATTRIBUTES } from '../domain/names';
 
@@ -66,9 +64,17 @@ export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promis
 export async function waitForTemporal(address: string, namespace: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`the Temporal server exited with code ${child.exitCode} while starting`);
+    // A closed port is cheap to see: poll it often, and ask for the namespace only once something listens.
+    if (Number.isInteger(port) && !(await isPortOpen(host, port, 200))) {
+      last = `nothing listens on ${address} yet`;
+      await new Promise((r) => setTimeout(r, 25));
+      continue;
+    }
     try {
+      const { Connection } = await import('@temporalio/client');
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {
         await conn.workflowService.describeNamespace({ namespace });
@@ -78,7 +84,7 @@ export async function waitForTemporal(address: string, namespace: string, timeou
       }
     } catch (e) {
       last = (e as Error).message;
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
   throw new Error(`the Temporal server at ${address} did not become ready within ${timeoutMs / 1000}s (${last})`);
@@ -98,6 +104,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   if (server.route === 'sdk') {
     // The SDK downloads and runs the CLI itself; it stops it with SIGKILL on teardown.
+    // Loaded only on this route: @temporalio/testing brings the whole worker SDK with it (about 0.4 s).
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
       server: { ip: '127.0.0.1', port: opts.port, dbFilename: opts.dbFile, namespace, ui: !!opts.uiPort, uiPort: opts.uiPort, extraArgs },
     });

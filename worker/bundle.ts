@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, type BundleOptions } from '@temporalio/worker';
+import type { BundleOptions } from '@temporalio/worker';
 import { REPO_ROOT } from '../infra/paths';
 
 /**
@@ -18,6 +18,9 @@ import { REPO_ROOT } from '../infra/paths';
  * classes then cost one copy per thread, not one per cached cycle. Domain modules cannot be
  * preloaded: zod schemas write a cache into themselves on first use, which a frozen schema refuses.
  */
+/** The workflows' entry point (compiled or, under ts-jest, the sources). */
+export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workflows'));
+
 export const PRELOAD_MODULES = ['zod', 'luxon'];
 
 export interface BundleCacheOptions {
@@ -103,6 +106,7 @@ export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBu
   const dir = o.cacheDir ?? path.join(REPO_ROOT, '.data', 'bundle');
   const codePath = path.join(dir, `workflows-${key}.js`);
   if (existsSync(codePath)) return { codePath, key, built: false, ms: performance.now() - t0, sources };
+  const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: o.workflowsPath,
     preloadModules: o.preloadModules ?? PRELOAD_MODULES,

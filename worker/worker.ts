@@ -1,10 +1,9 @@
 /** Builds the worker that runs the supervision cycle and its activities. */
-import * as path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { dataPaths } from '../infra/config';
 import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
 import type { Store } from '../store/types';
-import { PRELOAD_MODULES, workflowBundleFor } from './bundle';
+import { PRELOAD_MODULES, WORKFLOWS_PATH, workflowBundleFor } from './bundle';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -35,7 +34,7 @@ export interface CycleWorkerOptions {
   tuning?: Partial<WorkerOptions>;
 }
 
-export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workflows'));
+export { WORKFLOWS_PATH };
 
 export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> {
   const ledgerDir = o.ledgerDir ?? (o.dataDir && dataPaths(o.dataDir).ledger);
