@@ -4,16 +4,30 @@
  * domain logic at all. Bundled on their own (bench/main.ts bundles this file),
  * so they share nothing with the product bundle.
  */
-import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createBaselineActivities } from './baselineActivities';
 
-/** One step of a derived script: a timer of this many ms, or this many activities scheduled together. */
-export type BaselineStep = { sleepMs: number } | { acts: number };
+/** One step of a derived script: a timer of this many ms, this many activities scheduled together, or this many updates received. */
+export type BaselineStep = { sleepMs: number } | { acts: number } | { updates: number };
 
 export interface BaselineYearInput {
   /** One step list per continue-as-new run of the real plan-year, derived from its history. */
   runs: BaselineStep[][];
   run?: number;
+}
+
+/** The k-th update of the plan-year (0-based): a no-op that completes when the script reaches it. */
+export const pokeUpdate = defineUpdate<number, [number]>('poke');
+
+/** Updates before run `run` in the script (their numbers start there). */
+function updatesBefore(runs: BaselineStep[][], run: number): number {
+  let n = 0;
+  for (let r = 0; r < run; r++) for (const s of runs[r]) if ('updates' in s) n += s.updates;
+  return n;
+}
+
+function fail(k: number): never {
+  throw ApplicationFailure.nonRetryable(`update ${k} belongs to another run`, 'OtherRun');
 }
 
 const { noop } = proxyActivities<ReturnType<typeof createBaselineActivities>>({ startToCloseTimeout: '30 seconds' });
@@ -30,9 +44,26 @@ const { sendOneMail } = proxyActivities<ReturnType<typeof createBaselineActiviti
  */
 export async function baselineYear(input: BaselineYearInput): Promise<number> {
   const run = input.run ?? 0;
+  // This run takes updates first..last-1, each when the script reaches it (as the real driver's come between timers).
+  const first = updatesBefore(input.runs, run);
+  const last = updatesBefore(input.runs, run + 1);
+  let open = first;
+  let received = first;
+  setHandler(
+    pokeUpdate,
+    async (k) => {
+      await condition(() => open > k);
+      received++;
+      return k;
+    },
+    { validator: (k) => void (k < first || k >= last ? fail(k) : undefined) },
+  );
   for (const step of input.runs[run] ?? []) {
     if ('sleepMs' in step) await sleep(Math.max(1, step.sleepMs));
-    else await Promise.all(Array.from({ length: step.acts }, () => noop()));
+    else if ('updates' in step) {
+      open += step.updates;
+      await condition(() => received >= open);
+    } else await Promise.all(Array.from({ length: step.acts }, () => noop()));
   }
   if (run + 1 < input.runs.length) await continueAsNew<typeof baselineYear>({ runs: input.runs, run: run + 1 });
   return run + 1;

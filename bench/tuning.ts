@@ -39,7 +39,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     { family: 'store', label: 'file ledger (before the store)', mode: 'cycle', n: tn, ledger: 'file' },
     { family: 'ledger', label: 'file ledger on tmpfs (fsync cost, experiment)', mode: 'cycle', n: tn, ledgerTmpfs: true },
     { family: 'bundle', label: 'pre-built workflow bundle', mode: 'cycle', n: tn, prebuilt: true },
-    { family: 'preload', label: 'without preloadModules zod, luxon (before)', mode: 'cycle', n: tn, noPreload: true },
+    { family: 'preload', label: 'without preloadModules (zod, luxon, domain in every run: before)', mode: 'cycle', n: tn, noPreload: true },
     { family: 'wft', label: 'maxConcurrentWorkflowTaskExecutions=200', mode: 'cycle', n: tn, tuning: { maxConcurrentWorkflowTaskExecutions: 200 } },
     { family: 'act', label: 'maxConcurrentActivityTaskExecutions=400', mode: 'cycle', n: tn, tuning: { maxConcurrentActivityTaskExecutions: 400 } },
     ...CONFIG.cacheSizes.map((size) => ({ family: 'cache', label: size === 'sdk' ? 'maxCachedWorkflows: the SDK default' : `maxCachedWorkflows=${size}`, mode: 'cycle' as const, n: tn, maxCachedWorkflows: size })),

@@ -24,23 +24,33 @@ export function instrumentDriver(env: TestWorkflowEnvironment) {
   };
   const wf = env.client.workflow;
   const originalStart = wf.start.bind(wf);
-  const instrumentedStart = (async (...args: Parameters<typeof wf.start>) => {
-    const h = await timed('start', () => originalStart(...args));
+  const originalGetHandle = wf.getHandle.bind(wf);
+  const instrument = <H extends ReturnType<typeof wf.getHandle>>(h: H): H => {
     const q = h.query.bind(h);
     const u = h.executeUpdate.bind(h);
-    const res = h.result.bind(h);
     Object.assign(h, {
       query: (...a: Parameters<typeof h.query>) => timed('query', () => q(...a)),
       executeUpdate: (...a: Parameters<typeof h.executeUpdate>) => timed('update', () => u(...a)),
-      result: () => timed('result', () => res()),
     });
     return h;
+  };
+  const instrumentedStart = (async (...args: Parameters<typeof wf.start>) => {
+    // The scripted people act through the application layer, which opens its own handles: those are timed too.
+    wf.getHandle = ((...a: Parameters<typeof wf.getHandle>) => instrument(originalGetHandle(...a))) as typeof wf.getHandle;
+    const h = instrument(await timed('start', () => originalStart(...args)));
+    const res = h.result.bind(h);
+    return Object.assign(h, { result: () => timed('result', () => res()) });
   }) as typeof wf.start;
+  /** Undo: the plain start and getHandle again. */
+  const restore = () => {
+    wf.start = originalStart;
+    wf.getHandle = originalGetHandle;
+  };
   const envProxy = {
     client: env.client,
     namespace: env.namespace,
     sleep: (ms: number) => timed('envSleep', () => env.sleep(ms)),
     currentTimeMs: () => timed('currentTime', () => env.currentTimeMs()),
   } as unknown as TestWorkflowEnvironment;
-  return { driver, instrumentedStart, originalStart, envProxy };
+  return { driver, instrumentedStart, restore, envProxy };
 }

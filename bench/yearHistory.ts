@@ -23,6 +23,12 @@ export function deriveScript(runs: HistoryEvent[][]): BaselineStep[][] {
         // Cancelled by an update: the baseline sleeps as long as the real timer actually ran.
         if (t) t.step.sleepMs = Math.max(1, Math.round(tsMs(e.eventTime) - t.at));
       }
+      if (e.workflowExecutionUpdateAcceptedEventAttributes) {
+        const last = steps[steps.length - 1];
+        if (last && 'updates' in last) last.updates++;
+        else steps.push({ updates: 1 });
+        lastWft = undefined;
+      }
       const as = e.activityTaskScheduledEventAttributes;
       if (as) {
         const wft = String(as.workflowTaskCompletedEventId);

@@ -161,10 +161,13 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   };
   /** Wait (real time; the server's clock is locked meanwhile) until the workflow has caught up. */
   const settle = async (pred: (s: CycleState) => boolean, what: string): Promise<CycleState> => {
-    for (let i = 0; i < 400; i++) {
+    // The dispatch is usually done within milliseconds of the timer: look again soon, then less often (10 s in all).
+    for (let i = 0, waited = 0; waited < 10_000; i++) {
       const s = await state();
       if (pred(s)) return s;
-      await new Promise((r) => setTimeout(r, 25));
+      const ms = Math.min(25, 2 ** i);
+      await new Promise((r) => setTimeout(r, ms));
+      waited += ms;
     }
     throw new Error(`simulation: the cycle did not reach "${what}"`);
   };

@@ -11,17 +11,24 @@ import * as path from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
 import { REPO_ROOT } from '../infra/paths';
 
-/**
- * Modules evaluated once per worker thread and shared by every workflow run, instead of once per run
- * (the SDK's preloadModules; the SDK deep-freezes their exports). Both are libraries without
- * per-workflow state that workflow code uses read-only: luxon's zone and formatter caches and zod's
- * classes then cost one copy per thread, not one per cached cycle. Domain modules cannot be
- * preloaded: zod schemas write a cache into themselves on first use, which a frozen schema refuses.
- */
 /** The workflows' entry point (compiled or, under ts-jest, the sources). */
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workflows'));
 
-export const PRELOAD_MODULES = ['zod', 'luxon'];
+/**
+ * Modules evaluated once per worker thread and shared by every workflow run, instead of once per run
+ * (the SDK's preloadModules; the SDK deep-freezes their exports): zod, luxon and every domain/
+ * module the workflows reach. All are free of per-workflow state: the domain is pure functions over
+ * the plan and state each run passes in (lint-enforced: no clock, no randomness, no I/O), its
+ * module-level memos are caches of pure results keyed by the run's own plan objects, and its zod
+ * schemas are built on first use into a closure the freeze does not reach. Each cached cycle then
+ * holds its state and plan, not its own copy of the code's module objects. workflows/ is not
+ * preloaded: it registers handlers and holds the run's loop.
+ */
+export function preloadModules(workflowsPath = WORKFLOWS_PATH): string[] {
+  const domain = path.join(path.dirname(path.dirname(workflowsPath)), 'domain') + path.sep;
+  const own = workflowSources(workflowsPath).filter((f) => f.startsWith(domain) && !f.endsWith('.json'));
+  return ['zod', 'luxon', ...own.map((f) => f.replace(/\.(ts|js)$/, ''))];
+}
 
 export interface BundleCacheOptions {
   workflowsPath: string;
@@ -29,7 +36,7 @@ export interface BundleCacheOptions {
   cacheDir?: string;
   /** Hashed with the sources: the installed dependency tree (default: the repository's package-lock.json). */
   lockfile?: string;
-  /** Bundler options that change the output (part of the key). Default preloadModules: PRELOAD_MODULES. */
+  /** Bundler options that change the output (part of the key). Default: preloadModules(workflowsPath). */
   preloadModules?: BundleOptions['preloadModules'];
   ignoreModules?: BundleOptions['ignoreModules'];
 }
@@ -89,11 +96,12 @@ export function bundleKey(o: BundleCacheOptions, sources = workflowSources(o.wor
   const entry = (name: string, body: string | Buffer) => h.update(`${name}\0${body.length}\0`).update(body);
   entry('format', String(FORMAT));
   entry('sdk', sdkVersion());
-  entry('options', JSON.stringify({ preloadModules: o.preloadModules ?? PRELOAD_MODULES, ignoreModules: o.ignoreModules ?? [] }));
+  // Paths relative to the checkout, like the sources: the same code gives the same key wherever it is.
+  const root = path.dirname(path.dirname(o.workflowsPath));
+  const preload = (o.preloadModules ?? preloadModules(o.workflowsPath)).map((m) => (path.isAbsolute(m) ? path.relative(root, m) : m));
+  entry('options', JSON.stringify({ preloadModules: preload, ignoreModules: o.ignoreModules ?? [] }));
   const lockfile = o.lockfile ?? path.join(REPO_ROOT, 'package-lock.json');
   entry('lockfile', existsSync(lockfile) ? readFileSync(lockfile) : 'none');
-  // Paths relative to the entry's folder: the same sources give the same key wherever they are checked out.
-  const root = path.dirname(path.dirname(o.workflowsPath));
   for (const f of sources) entry(path.relative(root, f), readFileSync(f));
   return h.digest('hex').slice(0, 32);
 }
@@ -109,7 +117,7 @@ export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBu
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: o.workflowsPath,
-    preloadModules: o.preloadModules ?? PRELOAD_MODULES,
+    preloadModules: o.preloadModules ?? preloadModules(o.workflowsPath),
     ignoreModules: o.ignoreModules,
     logger: new DefaultLogger('WARN'),
   });

@@ -3,7 +3,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { dataPaths } from '../infra/config';
 import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
 import type { Store } from '../store/types';
-import { PRELOAD_MODULES, WORKFLOWS_PATH, workflowBundleFor } from './bundle';
+import { preloadModules, WORKFLOWS_PATH, workflowBundleFor } from './bundle';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -60,7 +60,7 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOAD_MODULES } }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: preloadModules() } }),
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...o.tuning,
   });

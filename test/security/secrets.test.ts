@@ -264,6 +264,9 @@ describe('a short cycle whose mail transport authenticates with the planted pass
     };
     await until((s) => s.periods['2013-Q1'] !== undefined && waitForMail(s), 'the March dispatch');
     await handle.executeUpdate(submitReportUpdate, { args: [{ actor: { personId: 'hto-contact', via: 'api' }, officeId: 'hi-tech-office', period: '2013-Q1', values: [{ targetId: 't1-1', value: 3 }], narrative: 'Q1', evidence: [] }] });
+    // On to the April dispatch: the run hands over (continue-as-new) the night before it, so the state crosses a run boundary.
+    await env.sleep(45 * 86_400_000);
+    await until((s) => s.nextMonth > 4, 'the April dispatch');
     await handle.executeUpdate(triggerAppraisalUpdate, { args: [{ actor: { personId: 'yang-yaowu', via: 'api' }, action: 'start', reason: '' }] });
     await until((s) => s.phase === 'appraisal', 'the appraisal to start');
     await handle.executeUpdate(triggerAppraisalUpdate, { args: [{ actor: { personId: 'yang-yaowu', via: 'api' }, action: 'finalize', reason: '' }] });
