@@ -108,7 +108,10 @@ async function main() {
     const opened = openConfiguredStore(config).then((s) => (stops.push(() => s.close()), s));
     const [temporal, store, m] = await Promise.all([booting, opened, mail(config, stops), prepareBundle(config)]);
     const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
-    const [client] = await Promise.all([connectClient(cfg), sup.keep('the worker', () => runWorker(cfg, m.transport, store))]);
+    // The worker (about half a second to create) starts beside the web door and the cycle's start.
+    const worker = sup.keep('the worker', () => runWorker(cfg, m.transport, store));
+    worker.catch(() => undefined); // awaited below
+    const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
     const app = appContext(client, cfg, store);
     const programme = cfg.programmeFile ? (await import('./commands/board')).loadProgramme(cfg.programmeFile) : undefined;
@@ -117,6 +120,7 @@ async function main() {
       startCycle(app, plan),
     ]);
     stops.push(() => web.close());
+    await worker;
     console.log(`
 Supervision cycle engine is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Temporal:  ${temporal.note}

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../excel/load';
 import { board, circular, mailCircular } from '../../app/actions/board';
 import { BOARD_HEAD, boardCells, type BoardRow } from '../../domain/board';
 import { formatPath } from '../../domain/plan';
@@ -26,7 +26,7 @@ export function boardText(rows: BoardRow[], gaps: { unitId: string; problem: str
 }
 
 async function workbook(rows: BoardRow[], title: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   const sheet = wb.addWorksheet('通报 circular');
   addRow(sheet, [title]).font = { bold: true };
   header(sheet, BOARD_HEAD, [8, 40, 12, 12, 8, 16, 8, 8, 8, 8, 12]);

@@ -4,7 +4,7 @@
  * the subtotals and the audit log. Built from buildReport's output only, so
  * it shows exactly what the other formats show.
  */
-import ExcelJS from 'exceljs';
+import { loadExcel } from './load';
 import { officesOf, allTargets, type Plan } from '../../domain/plan';
 import type { AppraisalReport } from '../../domain/report';
 import { addRow, header } from './cells';
@@ -14,7 +14,7 @@ const FRACTION = '0.00%';
 
 export async function appraisalWorkbook(report: AppraisalReport, plan?: Pick<Plan, 'categories' | 'offices'>): Promise<Buffer> {
   const a = report.appraisal;
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'supervision-cycle';
   wb.created = new Date(0); // the same report gives the same bytes
 

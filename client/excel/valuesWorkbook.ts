@@ -4,7 +4,7 @@
  * strictly as the JSON values file. Any problem names its cell, and nothing
  * is filed.
  */
-import ExcelJS from 'exceljs';
+import { loadExcel } from './load';
 import type { Plan, Target } from '../../domain/plan';
 import { checkZip } from '../importer/extract';
 import { addRow, header } from './cells';
@@ -23,7 +23,7 @@ export class ValuesWorkbookError extends Error {
 }
 
 export async function valuesTemplate(plan: Pick<Plan, 'unit'>, officeId: string, period: string, targets: Target[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.created = new Date(0);
   const sheet = wb.addWorksheet(VALUES_SHEET);
   addRow(sheet, ['单位 Unit', plan.unit.id]);
@@ -55,7 +55,7 @@ export async function readValuesWorkbook(buffer: Uint8Array, ctx: ReadValuesCont
     throw new ValuesWorkbookError([`${file} is ${Math.round(buffer.byteLength / 1024)} KiB; the limit is ${VALUES_WORKBOOK_LIMIT_BYTES / 1048576} MiB: use the template from \`cycle\``]);
   }
   await checkZip(buffer, file);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(Buffer.from(buffer) as unknown as ArrayBuffer);
   } catch (e) {
