@@ -83,6 +83,9 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   const { plan } = input;
   const options = { maxHistoryEvents: 5000, continueAsNewEachMonth: true, searchAttributes: false, ...input.options };
   const state = input.state ?? firstState(plan, options.simulatedStart);
+  // A new cycle takes its patches in its first task, not at its first dispatch (the month-end peak): each
+  // marker comes with a search-attribute write on the server. Replays of cycles that took one later see it later.
+  if (!input.state) stickyPatched(state, 'batched-mail-delivery');
   const planNow = () => Date.now() + state.clockOffsetMs;
   let dirty = false;
   registerHandlers(plan, state, planNow, () => (dirty = true));
