@@ -8,7 +8,8 @@ import { Rejection } from './refusals';
 
 /**
  * Each schema is built on its first use, not when the module loads: workflow code imports this module,
- * every workflow run evaluates it afresh, and most runs never receive the update a schema is for.
+ * and most runs never receive the update a schema is for. Built schemas live in a closure: the SDK
+ * freezes a preloaded module's exports (worker/bundle.ts), and a zod schema writes a cache into itself.
  */
 function lazily<T extends z.ZodTypeAny>(build: () => T): z.ZodLazy<T> {
   let built: T | undefined;

@@ -15,8 +15,10 @@ export interface WorkCalendar {
 
 /**
  * A plan's calendar and month timetables are computed once per plan object: a workflow asks for
- * them at every activation (they were a third of its CPU). Plans are never mutated once loaded,
- * and each workflow run has its own copy of this module, so the memo is per run and deterministic.
+ * them at every activation (they were a third of its CPU). This module is shared by every workflow
+ * on a worker thread (worker/bundle.ts preloads the domain), so the memo must stay keyed by the
+ * run's own plan object and hold pure results only: plans are never mutated once loaded, and a
+ * result never depends on which workflow asked first.
  */
 const calendars = new WeakMap<object, WorkCalendar>();
 const timetables = new WeakMap<object, Map<number, { cal: WorkCalendar; tt: MonthTimetable }>>();

@@ -13,9 +13,9 @@ export type GradeId = (typeof gradeIds)[number];
 
 /**
  * The schemas are built on first use, not when the module loads: workflow code imports this module
- * for its types and helpers, and every workflow run evaluates it afresh (about 300 KiB of schema
- * objects per cached workflow, and CPU at every run start). A run that never parses a plan never
- * builds them.
+ * for its types and helpers, and schemas built at load cost every workflow thread (and, before the
+ * domain was preloaded, every run) about 300 KiB and CPU at start. A process that never parses a
+ * plan never builds them.
  */
 function buildPlanSchemas() {
   /** Unknown fields in a plan are typos: reject them rather than drop them silently. */
@@ -302,7 +302,7 @@ function buildPlanSchemas() {
 
 type PlanSchemas = ReturnType<typeof buildPlanSchemas>;
 let built: PlanSchemas | undefined;
-/** Every plan schema, built once (per workflow run, or per process outside workflows). */
+/** Every plan schema, built once per worker thread or process, into this closure (the SDK freezes a preloaded module's exports). */
 export function planSchemas(): PlanSchemas {
   return (built ??= buildPlanSchemas());
 }

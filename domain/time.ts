@@ -11,7 +11,8 @@ export function isValidIanaZone(zone: string): boolean {
 /**
  * Parsing a local time is luxon's slowest path (an Intl formatter per zone offset), and a cycle asks
  * for the same few dozen instants again and again: they are remembered, per zone and local time.
- * Bounded, and per workflow run (each run has its own copy of this module), so deterministic.
+ * Bounded. The module is shared by every workflow on a worker thread (the domain is preloaded), so
+ * the memo holds pure results under pure keys only: a result never depends on who asked first.
  */
 const localToEpochMemo = new Map<string, number>();
 const MEMO_LIMIT = 5000;

@@ -25,11 +25,11 @@ export interface CycleOptions {
   simulatedStart?: string;
   /** Continue-as-new once a run's history passes this many events (test hook: set it low). */
   maxHistoryEvents?: number;
-  /** Continue-as-new after each month-end dispatch (default true). */
+  /** Continue-as-new once a month (default true): before the next month's dispatch, see continueAsNewTiming. */
   continueAsNewEachMonth?: boolean;
   /** Upsert the Cycle* search attributes (the dev server registers them; the time-skipping server does not). */
   searchAttributes?: boolean;
-  /** When the monthly hand-over happens after the dispatch (domain/continueAsNew.ts); cycles started before this option hand over at once. */
+  /** How long before the next dispatch the monthly hand-over happens (domain/continueAsNew.ts); runs from before the patch hand over right after their dispatch. */
   continueAsNewTiming?: ContinueAsNewTiming;
 }
 
@@ -66,12 +66,16 @@ function monthlyHandOver(plan: Plan, state: CycleState, planNow: () => number, e
   const runStartMonth = state.nextMonth;
   const offPeak = stickyPatched(state, 'off-peak-continue-as-new');
   let doneAt: number | undefined;
+  let target = 0;
   return (): number | undefined => {
     if (!eachMonth || state.nextMonth <= runStartMonth || state.phase !== 'running') return undefined;
-    doneAt ??= planNow();
+    if (doneAt === undefined) [doneAt, target] = [planNow(), state.nextMonth];
     if (!offPeak) return doneAt;
-    if (state.nextMonth > 12) return undefined;
-    return continueAsNewAt(state.workflowId, monthTimetable(plan, state.nextMonth).dispatchAt, doneAt, timing);
+    // The dispatch it was to hand over before already happened here (the night's timer fired late, after an
+    // outage): hand over now rather than carry this run through another month.
+    if (state.nextMonth > target) return doneAt;
+    if (target > 12) return undefined;
+    return continueAsNewAt(state.workflowId, monthTimetable(plan, target).dispatchAt, doneAt, timing);
   };
 }
 

@@ -28,6 +28,27 @@ test.each(files)('%s replays on the current code', async (file) => {
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, saved.workflowId);
 });
 
+test('every saved history replays twice in one worker, sharing its preloaded modules as production does', async () => {
+  // The domain is preloaded once per workflow thread and shared by every workflow (worker/bundle.ts): a memo or
+  // any module state that leaked from one workflow into another would make a later replay diverge here.
+  quietRuntime();
+  const histories = [0, 1].flatMap((pass) =>
+    files.map((file) => {
+      const saved = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as { workflowId: string; history: unknown };
+      // The workflow id as recorded: a first run derives its state (and its hand-over moment) from it.
+      return { workflowId: saved.workflowId, pass, file, history: temporal.api.history.v1.History.fromObject(saved.history as Record<string, unknown>) };
+    }),
+  );
+  const failed: string[] = [];
+  let replayed = 0;
+  for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    const h = histories[replayed++];
+    if (r.error) failed.push(`pass ${h.pass} ${h.file}: ${r.error.message}`);
+  }
+  expect(failed).toEqual([]);
+  expect(replayed).toBe(histories.length);
+}, 120_000);
+
 test('a history replayed on code that changed without patched() fails with a determinism error', async () => {
   quietRuntime();
   const saved = JSON.parse(readFileSync(path.join(root, 'v3', 'full-year.run02.json'), 'utf8')) as { workflowId: string; history: unknown };
