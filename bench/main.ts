@@ -3,7 +3,7 @@
  * baseline measured in the same run, as a ratio; nothing here asserts on timing. One module per
  * section (bench/README.md describes each and the BENCH_* settings):
  *
- *   1. year      bench/year.ts       a simulated plan-year on the time-skipping server
+ *   1. year      bench/year.ts       a simulated plan-year on the time-skipping server; bench/simulateCommand.ts: `cycle simulate` as a user runs it
  *   2. dispatch  bench/dispatch.ts   N cycles reaching the December month-end on the dev server
  *   3. scoring   bench/scoring.ts    scorePlan over 10,000 random value sets
  *   4. startup   bench/startup.ts    start.js until "engine is running", cold and warm
@@ -25,6 +25,7 @@ import { checkContention, fmt, printTable, tmp, warnings, writeResults } from '.
 import { scoringBench } from './scoring';
 import { startupBench } from './startup';
 import { round, runCleanups } from './util';
+import { simulateCommandBench } from './simulateCommand';
 import { yearBench } from './year';
 
 async function main() {
@@ -73,7 +74,7 @@ async function main() {
   };
   try {
     if (want('scoring')) await section('scoring', () => (checkContention('scoring'), scoringBench()));
-    if (want('year')) await section('year', () => (checkContention('year'), yearBench(dir)));
+    if (want('year')) await section('year', async () => (checkContention('year'), await yearBench(dir), await simulateCommandBench(dir)));
     if (want('startup')) await section('startup', () => (checkContention('startup'), startupBench()));
     if (want('dispatch') || want('profile') || want('tuning')) await section('dispatch+profile+tuning', () => dispatchBench(dir));
     if (want('store')) await section('store', () => (checkContention('store'), storeSection()));
