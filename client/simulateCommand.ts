@@ -1,18 +1,11 @@
 /** `cycle simulate`: a whole year on a private time-skipping server, a private mail sink and a private worker. */
-import * as path from 'node:path';
 import type { Plan } from '../domain/plan';
-import { smtpTransport } from '../infra/connection';
-import { createTimeSkippingEnvironment } from '../infra/testServer';
-import { MailSink } from '../infra/smtpSink';
-import { createCycleWorker } from '../worker/worker';
+import { withPrivateSimulation } from './privateSimulation';
 import { historyByRun, loadScenario, mailLog, runSimulation, type SimulationResult } from './simulate';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { stateQuery } from '../workflows/messages';
 import type { CycleState } from '../domain/cycle';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { supervisionCycle } from '../workflows/cycle';
-import * as os from 'node:os';
 
 /** `inspect` sees the finished cycle's handle before the private server goes away (tests read its audit log). */
 export async function simulateYear(
@@ -24,40 +17,14 @@ export async function simulateYear(
   bundleDir?: string,
 ): Promise<SimulationResult> {
   const scenario = loadScenario(scenarioName);
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
-  } catch {
-    // installed already
-  }
-  const env = await createTimeSkippingEnvironment();
-  const sink = await new MailSink().start();
-  const transport = smtpTransport(sink.url);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cycle-simulate-'));
-  const taskQueue = 'simulation';
-  try {
-    const worker = await createCycleWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      transport,
-      mailFrom: 'assessment-group@simulation.local',
-      dataDir: dir,
-      bundleCache: bundleDir ? { dir: bundleDir } : undefined,
-    });
-    return await worker.runUntil(async () => {
-      const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
-      const runs = await historyByRun(env.client, workflowId);
-      const handle = env.client.workflow.getHandle<typeof supervisionCycle>(workflowId);
-      const state = await handle.query(stateQuery);
-      await inspect?.(handle);
-      return { workflowId, scenario: scenario.name, result, runs, totalEvents: runs.reduce((a, r) => a + r.events, 0), mail: mailLog(sink.messages, workflowId), lateness: latenessOf(state) };
-    });
-  } finally {
-    transport.close?.();
-    await sink.stop();
-    await env.teardown();
-    rmSync(dir, { recursive: true, force: true }); // nothing of a simulation outlives it
-  }
+  return withPrivateSimulation({ name: 'simulation', mailFrom: 'assessment-group@simulation.local', bundleDir }, async ({ env, sink, taskQueue }) => {
+    const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
+    const runs = await historyByRun(env.client, workflowId);
+    const handle = env.client.workflow.getHandle<typeof supervisionCycle>(workflowId);
+    const state = await handle.query(stateQuery);
+    await inspect?.(handle);
+    return { workflowId, scenario: scenario.name, result, runs, totalEvents: runs.reduce((a, r) => a + r.events, 0), mail: mailLog(sink.messages, workflowId), lateness: latenessOf(state) };
+  });
 }
 
 /** Days late per office and period (0: on time; null: never filed). */

@@ -12,7 +12,7 @@
  * web server, the store, the spreadsheet library) is loaded while it boots.
  */
 import { DateTime } from 'luxon';
-import { ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } from '../infra/config';
+import { bundleCacheDir, ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } from '../infra/config';
 import { isPortOpen, waitForTemporal, type DevServer } from '../infra/devServer';
 import { loadPlan, PlanError } from './planLoader';
 import { runDevServer, stopLeftoverDevServer, waitForPortFree } from './startParts';
@@ -58,7 +58,8 @@ async function mail(c: AppConfig, stops: (() => Promise<void>)[]) {
 
 /** The cached workflow bundle, found (or built) while the server boots; the worker then reads it from the cache. */
 async function prepareBundle(c: AppConfig): Promise<void> {
-  if (c.worker.bundleCache) await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir: dataPaths(c.dataDir).bundle });
+  const cacheDir = bundleCacheDir(c);
+  if (cacheDir) await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir });
 }
 
 async function main() {

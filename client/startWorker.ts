@@ -2,27 +2,14 @@
 import type { NativeConnection } from '@temporalio/worker';
 import type { MailTransport } from '../activities';
 import type { AppConfig } from '../infra/config';
-import { dataPaths } from '../infra/config';
 import { connectWorker } from '../infra/connection';
 import type { Store } from '../store/types';
-import { createCycleWorker } from '../worker/worker';
+import { createConfiguredWorker } from '../worker/worker';
 import type { Running } from './supervisor';
 
 export async function runWorker(c: AppConfig, transport: MailTransport, store: Store): Promise<Running> {
   const connection: NativeConnection = await connectWorker(c);
-  const worker = await createCycleWorker({
-    connection,
-    namespace: c.temporal.namespace,
-    taskQueue: c.taskQueue,
-    transport,
-    mailFrom: c.mailFrom,
-    store,
-    journalDir: dataPaths(c.dataDir).journal,
-    reportsDir: c.reportsDir,
-    publicUrl: c.web.publicUrl,
-    maxCachedWorkflows: c.worker.maxCachedWorkflows,
-    bundleCache: c.worker.bundleCache && { dir: dataPaths(c.dataDir).bundle },
-  });
+  const worker = await createConfiguredWorker(c, connection, transport, store);
   const run = worker.run();
   const ended = run.then(
     () => 'it shut down',

@@ -3,18 +3,11 @@
  * on a private time-skipping server with a private mail sink and worker. The
  * live cycle is only read (its state and plan queries); nothing is sent to it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { CycleSnapshot } from '../app/actions/whatIf';
 import type { ProjectionSummary } from '../domain/projection';
 import type { Appraisal } from '../domain/scoring';
 import { cycleProjection } from '../domain/warnings';
-import { smtpTransport } from '../infra/connection';
-import { MailSink } from '../infra/smtpSink';
-import { createTimeSkippingEnvironment } from '../infra/testServer';
-import { createCycleWorker } from '../worker/worker';
+import { withPrivateSimulation } from './privateSimulation';
 import { mailLog, runSimulation, type Scenario, type SimulationMail } from './simulate';
 
 export interface WhatIfResult {
@@ -25,33 +18,15 @@ export interface WhatIfResult {
   mail: number;
 }
 
-export async function whatIf(snapshot: CycleSnapshot, scenario: Scenario, onMonth?: (m: number, of: number) => void): Promise<WhatIfResult> {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
-  } catch {
-    // installed already
-  }
+export async function whatIf(snapshot: CycleSnapshot, scenario: Scenario, onMonth?: (m: number, of: number) => void, bundleDir?: string): Promise<WhatIfResult> {
   const { plan, state: live } = snapshot;
   const from = { workflowId: live.workflowId, planNow: new Date(snapshot.planNow).toISOString(), projection: cycleProjection(plan, live, snapshot.planNow) };
-  const env = await createTimeSkippingEnvironment();
-  const sink = await new MailSink().start();
-  const transport = smtpTransport(sink.url);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cycle-whatif-'));
-  const taskQueue = 'what-if';
-  try {
-    const worker = await createCycleWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, transport, mailFrom: 'what-if@simulation.local', dataDir: dir });
-    return await worker.runUntil(async () => {
-      const workflowId = `${live.workflowId}-what-if`;
-      // The copy's plan clock carries on from the live one's, on the private server's own clock.
-      const state = { ...structuredClone(live), workflowId, clockOffsetMs: snapshot.planNow - (await env.currentTimeMs()) };
-      const { result } = await runSimulation({ env, taskQueue, plan, scenario, state, workflowId, onMonth });
-      const mail = mailLog(sink.messages, workflowId);
-      return { from, scenario: scenario.name, appraisal: result.appraisal, warnings: mail.filter((m) => m.kind === 'warning'), mail: mail.length };
-    });
-  } finally {
-    transport.close?.();
-    await sink.stop();
-    await env.teardown();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withPrivateSimulation({ name: 'what-if', mailFrom: 'what-if@simulation.local', bundleDir }, async ({ env, sink, taskQueue }) => {
+    const workflowId = `${live.workflowId}-what-if`;
+    // The copy's plan clock carries on from the live one's, on the private server's own clock.
+    const state = { ...structuredClone(live), workflowId, clockOffsetMs: snapshot.planNow - (await env.currentTimeMs()) };
+    const { result } = await runSimulation({ env, taskQueue, plan, scenario, state, workflowId, onMonth });
+    const mail = mailLog(sink.messages, workflowId);
+    return { from, scenario: scenario.name, appraisal: result.appraisal, warnings: mail.filter((m) => m.kind === 'warning'), mail: mail.length };
+  });
 }

@@ -86,6 +86,11 @@ export function dataPaths(dataDir: string) {
   };
 }
 
+/** Where the workflow bundle is cached (WORKFLOW_BUNDLE_CACHE=1, the default), or undefined to bundle at every start. */
+export function bundleCacheDir(c: Pick<AppConfig, 'dataDir' | 'worker'>): string | undefined {
+  return c.worker.bundleCache ? dataPaths(c.dataDir).bundle : undefined;
+}
+
 export interface AppConfig {
   temporal: { connectionOptions: NativeConnectionOptions; namespace: string; addressFromEnv: boolean; address: string; sqliteSynchronous: string };
   taskQueue: string;

@@ -3,10 +3,10 @@
  * connects to TEMPORAL_ADDRESS and SMTP_URL, opens the application store
  * (DATABASE_URL, or SQLite in DATA_DIR) and runs until SIGINT/SIGTERM.
  */
-import { ConfigError, dataPaths, describeConfig, loadConfig } from '../infra/config';
+import { ConfigError, describeConfig, loadConfig } from '../infra/config';
 import { connectWorker, smtpTransport } from '../infra/connection';
 import { openConfiguredStore, StoreError } from '../store';
-import { createCycleWorker } from './worker';
+import { createConfiguredWorker } from './worker';
 
 async function main() {
   const config = loadConfig();
@@ -15,19 +15,7 @@ async function main() {
   const store = await openConfiguredStore(config);
   console.log(`store: ${store.backend}, schema version ${await store.version()}; imported from old files: ${store.imported.ledger} sent records, ${store.imported.evidence} evidence files`);
   const connection = await connectWorker(config);
-  const worker = await createCycleWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.taskQueue,
-    transport: smtpTransport(config.smtp.url, config.smtp),
-    publicUrl: config.web.publicUrl,
-    mailFrom: config.mailFrom,
-    store,
-    reportsDir: config.reportsDir,
-    journalDir: dataPaths(config.dataDir).journal,
-    maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    bundleCache: config.worker.bundleCache && { dir: dataPaths(config.dataDir).bundle },
-  });
+  const worker = await createConfiguredWorker(config, connection, smtpTransport(config.smtp.url, config.smtp), store);
   console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporal.address}`);
   await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   await connection.close();

@@ -1,6 +1,6 @@
 /** Builds the worker that runs the supervision cycle and its activities. */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { dataPaths } from '../infra/config';
+import { bundleCacheDir, dataPaths, type AppConfig } from '../infra/config';
 import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
 import type { Store } from '../store/types';
 import { preloadModules, WORKFLOWS_PATH, workflowBundleFor } from './bundle';
@@ -63,5 +63,23 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: preloadModules() } }),
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...o.tuning,
+  });
+}
+
+/** The worker as the configuration describes it: the standalone worker and `npm start` both run this one. */
+export function createConfiguredWorker(c: AppConfig, connection: NativeConnection, transport: MailTransport, store: Store): Promise<Worker> {
+  const cacheDir = bundleCacheDir(c);
+  return createCycleWorker({
+    connection,
+    namespace: c.temporal.namespace,
+    taskQueue: c.taskQueue,
+    transport,
+    mailFrom: c.mailFrom,
+    store,
+    journalDir: dataPaths(c.dataDir).journal,
+    reportsDir: c.reportsDir,
+    publicUrl: c.web.publicUrl,
+    maxCachedWorkflows: c.worker.maxCachedWorkflows,
+    bundleCache: cacheDir ? { dir: cacheDir } : undefined,
   });
 }

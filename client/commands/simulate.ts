@@ -1,6 +1,6 @@
 /** `cycle simulate`: a plan's whole year on a private time-skipping server with scripted offices and a mail sink. */
 import type { Command } from 'commander';
-import { dataPaths } from '../../infra/config';
+import { bundleCacheDir } from '../../infra/config';
 import { loadPlan } from '../planLoader';
 import { CliError, EXIT, type CommandEnv } from './support';
 import { runWhatIf } from './whatIf';
@@ -23,7 +23,7 @@ export function register(program: Command, env: CommandEnv) {
         const bar = '█'.repeat(m) + '·'.repeat(of - m);
         if (process.stderr.isTTY) process.stderr.write(`\r  simulating ${plan.year}: ${bar} month ${m}/${of}${m === of ? '\n' : ''}`);
         else if (!o.json) process.stderr.write(`  simulating ${plan.year}: ${bar} month ${m}/${of}\n`);
-      }, undefined, env.config().worker.bundleCache ? dataPaths(env.config().dataDir).bundle : undefined);
+      }, undefined, bundleCacheDir(env.config()));
       const a = r.result.appraisal;
       env.print(o.json, { appraisal: a, mail: r.mail, lateness: r.lateness, history: { runs: r.runs, totalEvents: r.totalEvents }, workflowId: r.workflowId, scenario: r.scenario }, () => {
         const kinds: Record<string, number> = {};

@@ -1,5 +1,6 @@
 /** `cycle simulate --from UNIT --scenario FILE`: "if rural-social stays 5 days late and reaches 80%, what is our grade?" */
 import { cycleSnapshot } from '../../app/actions/whatIf';
+import { bundleCacheDir } from '../../infra/config';
 import { loadScenario } from '../simulate';
 import { unitLine } from './lightsText';
 import { CliError, cycleRef, EXIT, parseYear, type CommandEnv } from './support';
@@ -16,7 +17,7 @@ export async function runWhatIf(env: CommandEnv, unit: string, o: { scenario: st
   const { whatIf } = await import('../whatIf');
   const r = await whatIf(snapshot, scenario, (m, of) => {
     if (!o.json) process.stderr.write(`  what-if ${snapshot.plan.year}: month ${m}/${of}\n`);
-  });
+  }, bundleCacheDir(env.config()));
   const a = r.appraisal;
   env.print(o.json, r, () =>
     [
