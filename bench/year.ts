@@ -80,7 +80,8 @@ export async function yearBench(dir: string) {
       baseId = `bench-year-baseline-${r}-${Date.now().toString(36)}`;
       const tb = performance.now();
       const bh = await env.client.workflow.start<typeof baselineYear>('baselineYear', { taskQueue: 'bench-year-baseline', workflowId: baseId, args: [{ runs: script! }] });
-      await Promise.all([bh.result(), pokeInTurn(env, baseId, script!)]);
+      await pokeInTurn(env, baseId, script!, await env.currentTimeMs());
+      await bh.result();
       baseMs.push(performance.now() - tb);
       log(`  plan-year ${r + 1}/${CONFIG.runs}: ${fmt(realMs[r] / 1000, 2)} s (baseline ${fmt(baseMs[r] / 1000, 2)} s)`);
     }
@@ -162,21 +163,32 @@ export async function yearBench(dir: string) {
 }
 
 /**
- * The baseline's updates, sent one after the other as the simulation driver sends its own: each completes when the
- * baseline's script reaches it. One that belongs to the next run is refused by this one and sent again.
+ * The baseline's updates, sent as the simulation driver sends its own: it moves the clock to a step's time (the sum
+ * of the script's sleeps before it), then sends that step's updates at once (the real cycle received them together).
+ * One that belongs to the next run (the hand-over is still under way) is refused by this one and sent again.
  */
-async function pokeInTurn(env: TestWorkflowEnvironment, workflowId: string, script: BaselineStep[][]) {
-  const total = script.flat().reduce((n, s) => n + ('updates' in s ? s.updates : 0), 0);
-  for (let k = 0; k < total; k++) {
+async function pokeInTurn(env: TestWorkflowEnvironment, workflowId: string, script: BaselineStep[][], startedAt: number) {
+  const poke = async (k: number) => {
     for (let attempt = 0; ; attempt++) {
       try {
         await env.client.workflow.getHandle(workflowId).executeUpdate(pokeUpdate, { args: [k] });
-        break;
+        return;
       } catch (e) {
         if (attempt > 2000) throw e;
         await new Promise((r) => setTimeout(r, 2));
       }
     }
+  };
+  let due = startedAt;
+  let k = 0;
+  for (const step of script.flat()) {
+    if ('sleepMs' in step) due += step.sleepMs;
+    if (!('updates' in step)) continue;
+    const now = await env.currentTimeMs();
+    if (due > now) await env.sleep(due - now);
+    const from = k;
+    k += step.updates;
+    await Promise.all(Array.from({ length: step.updates }, (_, i) => poke(from + i)));
   }
 }
 

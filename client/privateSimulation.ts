@@ -10,6 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { smtpTransport } from '../infra/connection';
 import { MailSink } from '../infra/smtpSink';
 import { createTimeSkippingEnvironment } from '../infra/testServer';
+import { openStore, type OpenedStore } from '../store';
 import { createCycleWorker } from '../worker/worker';
 
 export interface PrivateSimulation {
@@ -32,10 +33,16 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   } catch {
     // installed already
   }
-  const env = await createTimeSkippingEnvironment();
-  const sink = await new MailSink().start();
-  const transport = smtpTransport(sink.url);
   const dir = mkdtempSync(path.join(os.tmpdir(), `cycle-${o.name}-`));
+  // The server, the sink and the store start side by side; the store is the product's default (SQLite) in the temp folder.
+  const started = await Promise.allSettled([createTimeSkippingEnvironment(), new MailSink().start(), openStore({ dataDir: dir, legacy: false })] as const);
+  const [env, sink, store] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [TestWorkflowEnvironment?, MailSink?, OpenedStore?];
+  if (!env || !sink || !store) {
+    await Promise.allSettled([env?.teardown(), sink?.stop(), store?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+    throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+  const transport = smtpTransport(sink.url);
   const taskQueue = o.name;
   try {
     const worker = await createCycleWorker({
@@ -44,14 +51,14 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
       taskQueue,
       transport,
       mailFrom: o.mailFrom,
+      store,
       dataDir: dir,
       bundleCache: o.bundleDir ? { dir: o.bundleDir } : undefined,
     });
     return await worker.runUntil(() => run({ env, sink, taskQueue }));
   } finally {
     transport.close?.();
-    await sink.stop();
-    await env.teardown();
+    await Promise.all([sink.stop(), env.teardown(), store.close()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

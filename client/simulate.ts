@@ -123,7 +123,8 @@ export interface SimulationOptions {
   state?: CycleState;
 }
 
-type Event = { at: number; seq: number; run: () => Promise<void> };
+/** A scripted person's act at a plan time; `at` is that time, so what it schedules next does not drift with real time. */
+type Event = { at: number; seq: number; run: (at: number) => Promise<void> };
 
 /** Refusals that mean a scripted person acted after the cycle moved on (the check closed, the report was approved). */
 const LATE_REFUSALS = new Set<string>(['PERIOD_NOT_OPEN', 'ALREADY_APPROVED', 'WRONG_PHASE', 'CYCLE_APPRAISED']);
@@ -145,12 +146,14 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   const ref: CycleRef = { unitId: plan.unit.id, year: plan.year, workflowId };
   const state = () => handle.query(stateQuery);
   // The plan clock's offset is fixed for the cycle's life: read it once, not before every event.
-  const offset = (await state()).clockOffsetMs;
+  const first = await state();
+  const offset = first.clockOffsetMs;
   const planNow = async () => (await env.currentTimeMs()) + offset;
   /** People act in office hours: the same instant if it is one, else 10:00 on the next working day. */
+  const hourFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone });
   const officeHours = (t: number) => {
     const date = epochToLocalDate(t, zone);
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(new Date(t)));
+    const hour = Number(hourFormat.format(new Date(t)));
     if (isWorkingDay(cal, date) && hour >= 9 && hour < 17) return t;
     const day = isWorkingDay(cal, date) && hour < 9 ? date : addWorkingDays(cal, date, 1);
     return localToEpoch(day, '10:00', zone);
@@ -173,7 +176,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   };
   const queue: Event[] = [];
   let seq = 0;
-  const at = (t: number, run: () => Promise<void>) => {
+  const at = (t: number, run: (at: number) => Promise<void>) => {
     queue.push({ at: t, seq: seq++, run });
     queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
   };
@@ -198,23 +201,23 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       throw e;
     }
   };
-  const submit = async (period: string, op: OfficePeriod, month: number) => {
+  const submit = async (now: number, period: string, op: OfficePeriod, month: number) => {
     const own = op.targets.filter((id) => targets.get(id)!.offices.lead === op.officeId && (period.endsWith('-final') || targets.get(id)!.measure.kind !== 'declaration'));
     const values = own.map((id) => ({ targetId: id, value: scriptedValue(targets.get(id)!, month, scenario.achievementByOffice[op.officeId] ?? scenario.achievement) }));
-    await o.onEvent?.(`submit ${period} ${op.officeId}`, await planNow());
+    await o.onEvent?.(`submit ${period} ${op.officeId}`, now);
     await tooLate(() => submitReport(app, actor(office(op.officeId).contact.personId), ref, { officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, mode: 'replace' }));
     if (period.includes('-Q')) {
-      at(officeHours((await planNow()) + 3_600_000), () => review(period, op, month));
+      at(officeHours(now + 3_600_000), (t) => review(t, period, op, month));
     }
   };
-  const review = async (period: string, op: OfficePeriod, month: number) => {
+  const review = async (now: number, period: string, op: OfficePeriod, month: number) => {
     const key = `${op.officeId}/${period}`;
     const rf = scenario.returnFirst.find((r) => r.officeId === op.officeId && r.period === period);
     if (rf && !returned.has(key)) {
       returned.add(key);
       await reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'return', comment: rf.comment });
-      const resubmitDay = addWorkingDays(cal, epochToLocalDate(await planNow(), zone), 1);
-      at(localToEpoch(resubmitDay, '10:00', zone), () => submit(period, op, month));
+      const resubmitDay = addWorkingDays(cal, epochToLocalDate(now, zone), 1);
+      at(localToEpoch(resubmitDay, '10:00', zone), (t) => submit(t, period, op, month));
       return;
     }
     await tooLate(() => reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'approve' }));
@@ -224,11 +227,11 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       const b = behaviourOf(op.officeId, period);
       if (b.mode === 'missing') continue;
       const when = b.mode === 'onTime' ? localToEpoch(addWorkingDays(cal, openedDate, 1), '10:00', zone) : officeHours(op.deadlineAt + b.lateDays * 86_400_000);
-      at(when, () => submit(period, op, month));
+      at(when, (t) => submit(t, period, op, month));
     }
   };
 
-  const startMonth = (await state()).nextMonth;
+  const startMonth = first.nextMonth;
   let appraisalStarted = false;
   for (let month = startMonth; month <= 12; month++) {
     const tt = monthTimetable(plan, month, cal);
@@ -247,19 +250,25 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       await triggerAppraisal(app, actor(bureau), ref, { action: 'start', reason: 'simulated early appraisal' });
     });
   }
-  /** Play the scripted events; during the year, stop when the appraisal starts (its own round is scheduled next). */
+  /**
+   * Play the scripted events; during the year, stop when the appraisal starts (its own round is scheduled next).
+   * People due at the same instant act at once, as they would: each acts for their own office (or, the leader,
+   * on a different office's report), so the cycle's outcome does not depend on their order.
+   */
   const runQueue = async (untilAppraisal: boolean) => {
     while (queue.length) {
-      const e = queue.shift()!;
-      await advanceTo(e.at);
-      await e.run();
+      const t = queue[0].at;
+      const end = queue.findIndex((q) => q.at !== t);
+      const batch = queue.splice(0, end === -1 ? queue.length : end);
+      await advanceTo(t);
+      await Promise.all(batch.map((e) => e.run(t)));
       // Before December's dispatch only the bureau's early trigger can end the running phase.
-      if (e.at < phaseCanChangeFrom && !earlyTriggered) continue;
+      if (t < phaseCanChangeFrom && !earlyTriggered) continue;
       const s = await state();
       if (s.phase === 'appraised') break;
       if (untilAppraisal && s.phase !== 'running') {
         appraisalStarted = true;
-        if (queue.every((q) => q.at > e.at)) break;
+        if (queue.every((q) => q.at > t)) break;
       }
     }
   };

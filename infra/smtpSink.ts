@@ -72,7 +72,8 @@ export class MailSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
-          simpleParser(raw)
+          // Readers use the headers, text and html as sent: mailparser's derived views (text as HTML with links found) are not needed.
+          simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
             .then((parsed) => {
               this.record(raw, parsed, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', session.envelope.rcptTo.map((r) => r.address));
               cb();
