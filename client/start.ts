@@ -8,8 +8,8 @@
  * stops cleanly if it keeps dying. Ctrl-C stops everything; the next
  * `npm start` continues the same cycles from the same SQLite file.
  *
- * Start-up time: the dev server is spawned first, and what takes long to load (the worker SDK, the
- * web server, the store, the spreadsheet library) is loaded while it boots.
+ * Start-up time: the dev server is spawned first; what the worker needs loads while it boots, the
+ * worker is created the moment it is up, and the web door loads while the worker reads its bundle.
  */
 import { DateTime } from 'luxon';
 import { bundleCacheDir, ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } from '../infra/config';
@@ -21,8 +21,10 @@ import { WORKFLOWS_PATH, workflowBundleFor } from '../worker/bundle';
 
 const say = (line: string) => console.log(`[npm start] ${line}`);
 
-async function temporalServer(c: AppConfig, sup: Supervisor): Promise<{ address: string; note: string; uiUrl?: string }> {
+/** The Temporal server this start uses; `spawned` is called once its process runs (or at once for an existing server). */
+async function temporalServer(c: AppConfig, sup: Supervisor, spawned: () => void): Promise<{ address: string; note: string; uiUrl?: string }> {
   if (c.temporal.addressFromEnv) {
+    spawned();
     await waitForTemporal(c.temporal.address, c.temporal.namespace, 10_000).catch((e) => {
       throw new ConfigError(`TEMPORAL_ADDRESS=${c.temporal.address} is not reachable (${(e as Error).message}): start that server, fix the address, or unset TEMPORAL_ADDRESS to run a local dev server`);
     });
@@ -39,7 +41,7 @@ async function temporalServer(c: AppConfig, sup: Supervisor): Promise<{ address:
   }
   let server: DevServer | undefined;
   await sup.keep('the Temporal dev server', async () => {
-    const r = await runDevServer(c);
+    const r = await runDevServer(c, spawned);
     server = r.server;
     return r;
   });
@@ -62,12 +64,18 @@ async function prepareBundle(c: AppConfig): Promise<void> {
   if (cacheDir) await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir });
 }
 
+/** Load modules (synchronous work), then let the event loop turn once, so timers and sockets waiting meanwhile run. */
+async function loadThenYield<T>(load: () => Promise<T>): Promise<T> {
+  const loaded = await load();
+  await new Promise((r) => setImmediate(r));
+  return loaded;
+}
+
 async function main() {
   const t0 = Date.now();
   const config = loadConfig();
   const probe = loadPlan(config.plan.file); // fail fast on a bad plan before starting anything
   const year = config.plan.year ?? DateTime.now().setZone(probe.timeZone).year;
-  const plan = loadPlan(config.plan.file, { year });
 
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
@@ -86,19 +94,17 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    // What does not need the Temporal server starts while it boots: the store, the mail sink, the workflow bundle.
-    // The worker SDK and the web server take about a second to load: they load while the server boots.
-    const booting = temporalServer(config, sup);
-    booting.catch(() => undefined); // awaited below; a failure meanwhile must not count as unhandled
-    const [{ DefaultLogger, Runtime }, { runWorker }, { startWeb }, { openConfiguredStore }, { connectClient }, { appContext }, { startCycle }] = await Promise.all([
-      import('@temporalio/worker'),
-      import('./startWorker'),
-      import('../web/start'),
-      import('../store'),
-      import('../infra/connection'),
-      import('../app/context'),
-      import('../app/actions/admin'),
-    ]);
+    let spawned: () => void = () => undefined;
+    const serverSpawned = new Promise<void>((r) => (spawned = r));
+    const booting = temporalServer(config, sup, spawned);
+    booting.catch(() => undefined).finally(spawned); // awaited below; a failure meanwhile must not count as unhandled
+    // The server boots while everything else loads: its process must run before the first load blocks the loop.
+    await serverSpawned;
+    const plan = year === probe.year ? probe : loadPlan(config.plan.file, { year });
+    // The worker is the slowest part to create and can start the moment the server is up, so what it needs loads
+    // first (the worker SDK, the store, the mail sink) and the web door loads while the worker thread reads the
+    // bundle. Each load blocks the event loop, so it turns between them: the server's readiness poll runs meanwhile.
+    const { DefaultLogger, Runtime } = await loadThenYield(() => import('@temporalio/worker'));
     // The core's connection warnings would repeat every second while a server restarts; the supervisor says it once.
     // Signals are ours: the SDK must not shut the worker down behind the supervisor's back.
     try {
@@ -106,12 +112,18 @@ async function main() {
     } catch {
       // Only on the SDK's own dev-server route (no provisioned binary), which installs the default runtime first.
     }
+    const [{ runWorker }, { openConfiguredStore }] = await loadThenYield(() => Promise.all([import('./startWorker'), import('../store')]));
     const opened = openConfiguredStore(config).then((s) => (stops.push(() => s.close()), s));
     const [temporal, store, m] = await Promise.all([booting, opened, mail(config, stops), prepareBundle(config)]);
     const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
-    // The worker (about half a second to create) starts beside the web door and the cycle's start.
     const worker = sup.keep('the worker', () => runWorker(cfg, m.transport, store));
     worker.catch(() => undefined); // awaited below
+    const [{ startWeb }, { connectClient }, { appContext }, { startCycle }] = await Promise.all([
+      import('../web/start'),
+      import('../infra/connection'),
+      import('../app/context'),
+      import('../app/actions/admin'),
+    ]);
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
     const app = appContext(client, cfg, store);

@@ -33,7 +33,7 @@ export async function waitForPortFree(isOpen: () => Promise<boolean>, ms: number
   while ((await isOpen()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 }
 
-export async function runDevServer(c: AppConfig): Promise<Running & { server: DevServer; dbFile: string }> {
+export async function runDevServer(c: AppConfig, onSpawn?: () => void): Promise<Running & { server: DevServer; dbFile: string }> {
   const dir = dataPaths(c.dataDir).temporal;
   const dbFile = path.join(dir, 'dev-server.sqlite');
   const server = await startDevServer({
@@ -44,6 +44,7 @@ export async function runDevServer(c: AppConfig): Promise<Running & { server: De
     server: readProvisioned('dev'),
     sqliteSynchronous: c.temporal.sqliteSynchronous,
     dieWithParent: true,
+    onSpawn,
   });
   if (server.pid) writeFileSync(pidFile(c), JSON.stringify({ pid: server.pid, dbFile }));
   const ended = server.exited.then(({ code, signal }) => (signal ? `killed by ${signal}` : `exit code ${code}`) + `; its log is ${path.join(dir, 'server.log')}`);

@@ -22,6 +22,8 @@ export interface DevServerOptions {
   /** Where the server's own log goes. */
   logFile?: string;
   server?: ProvisionedServer;
+  /** Called once the server's process is started (before it is ready): npm start loads its heavy modules after it. */
+  onSpawn?: () => void;
 }
 
 export interface DevServer {
@@ -106,6 +108,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     // The SDK downloads and runs the CLI itself; it stops it with SIGKILL on teardown.
     // Loaded only on this route: @temporalio/testing brings the whole worker SDK with it (about 0.4 s).
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    opts.onSpawn?.();
     const env = await TestWorkflowEnvironment.createLocal({
       server: { ip: '127.0.0.1', port: opts.port, dbFilename: opts.dbFile, namespace, ui: !!opts.uiPort, uiPort: opts.uiPort, extraArgs },
     });
@@ -128,6 +131,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const [cmd, ...cmdArgs] = [...guard, server.path as string, ...args];
   const child = spawn(cmd, cmdArgs, { stdio: ['ignore', out, out] });
   if (typeof out === 'number') closeSync(out);
+  opts.onSpawn?.();
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   try {
     await waitForTemporal(address, namespace, 60_000, child);
