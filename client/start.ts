@@ -149,11 +149,14 @@ Supervision cycle engine is running (ready in ${((Date.now() - t0) / 1000).toFix
   Stop:      Ctrl-C (running \`npm start\` again continues the same cycles)
 `);
   } catch (e) {
-    await stopAll(1, e instanceof ConfigError || e instanceof PlanError ? e.message : (e as Error).message.split('\n')[0]);
+    await stopAll(1, wholeMessage(e) ? e.message : (e as Error).message.split('\n')[0]);
   }
 }
 
+/** Errors whose whole message is for the user (a bad setting, a bad plan). */
+const wholeMessage = (e: unknown): e is ConfigError | PlanError => e instanceof ConfigError || e instanceof PlanError;
+
 main().catch((e) => {
-  console.error(`error: ${e instanceof ConfigError || e instanceof PlanError ? e.message : (e as Error).message}`);
+  console.error(`error: ${wholeMessage(e) ? e.message : (e as Error).message}`);
   process.exit(1);
 });
