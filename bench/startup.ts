@@ -24,15 +24,15 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 async function startupOnce(dataDir: string, bundleCache: boolean) {
   const [port, uiPort, sinkPort] = [await freePort(), await freePort(), await freePort()];
-  const hook = ['-r', path.join(__dirname, 'bundleCacheHook.js')];
-  const p = spawnTracked(process.execPath, [...hook, path.join(REPO_ROOT, 'dist', 'client', 'start.js')], {
+  const p = spawnTracked(process.execPath, [path.join(REPO_ROOT, 'dist', 'client', 'start.js')], {
     cwd: REPO_ROOT,
     env: cleanEnv({
       DATA_DIR: dataDir,
       DEV_SERVER_PORT: String(port),
       DEV_SERVER_UI_PORT: String(uiPort),
       SMTP_SINK_PORT: String(sinkPort),
-      BENCH_BUNDLE_CACHE: bundleCache ? '1' : '0',
+      // The product's own switch: the cache under DATA_DIR/bundle (1, the default) or bundling at every start (0).
+      WORKFLOW_BUNDLE_CACHE: bundleCache ? '1' : '0',
     }),
     group: true,
   });
