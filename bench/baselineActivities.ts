@@ -10,7 +10,7 @@ export interface BaselineMailInput {
   html: string;
 }
 
-export function createBaselineActivities(deps: { transport?: MailTransport; from?: string } = {}) {
+export function createBaselineActivities(deps: { transport?: MailTransport; from?: string; scriptedMails?: Map<string, BaselineMailInput[]> } = {}) {
   return {
     async noop(): Promise<void> {
       // nothing: the baseline measures the cost of the activity round trip itself
@@ -18,6 +18,13 @@ export function createBaselineActivities(deps: { transport?: MailTransport; from
     /** One after the other, as the cycle's batched activity sends them. */
     async sendMailsInOne(mails: BaselineMailInput[]): Promise<number> {
       for (const m of mails) await send(m);
+      return mails.length;
+    },
+    /** The e-mails one activity of the real plan-year sent (bench/yearHistory.ts), one after the other. */
+    async sendScriptedMails(ref: string): Promise<number> {
+      const mails = deps.scriptedMails?.get(ref);
+      if (!mails) throw new Error(`no scripted e-mails under ${ref}`);
+      for (const m of mails) await send({ ...m, key: `${ref}/${m.key}` });
       return mails.length;
     },
     async sendOneMail(m: BaselineMailInput): Promise<string> {

@@ -7,8 +7,12 @@
 import { ApplicationFailure, condition, continueAsNew, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createBaselineActivities } from './baselineActivities';
 
-/** One step of a derived script: a timer of this many ms, this many activities scheduled together, or this many updates received. */
-export type BaselineStep = { sleepMs: number } | { acts: number } | { updates: number };
+/**
+ * One step of a derived script: a timer of this many ms, this many activities scheduled together, or this many
+ * updates received. `mailRefs` name, per activity, the e-mails the real run's activity sent (the bench's activity
+ * looks them up, so the script stays small); an empty ref is an activity that sends none.
+ */
+export type BaselineStep = { sleepMs: number } | { acts: number; mailRefs?: string[] } | { updates: number };
 
 export interface BaselineYearInput {
   /** One step list per continue-as-new run of the real plan-year, derived from its history. */
@@ -38,9 +42,9 @@ const { sendOneMail } = proxyActivities<ReturnType<typeof createBaselineActiviti
 });
 
 /**
- * Sleeps through the same sequence of wake-ups as a real plan-year, calls a
- * no-op activity as many times (in the same groups), and continues-as-new at
- * the same points.
+ * Sleeps through the same sequence of wake-ups as a real plan-year, calls an
+ * activity as many times (in the same groups, sending the same e-mails), takes
+ * the same updates and continues-as-new at the same points.
  */
 export async function baselineYear(input: BaselineYearInput): Promise<number> {
   const run = input.run ?? 0;
@@ -56,7 +60,7 @@ export async function baselineYear(input: BaselineYearInput): Promise<number> {
     else if ('updates' in step) {
       open += step.updates;
       await condition(() => received >= open);
-    } else await Promise.all(Array.from({ length: step.acts }, () => noop()));
+    } else await Promise.all(Array.from({ length: step.acts }, (_, i) => (step.mailRefs?.[i] ? sendScriptedMails(step.mailRefs[i]) : noop())));
   }
   if (run + 1 < input.runs.length) await continueAsNew<typeof baselineYear>({ runs: input.runs, run: run + 1 });
   return run + 1;
@@ -70,7 +74,7 @@ export interface BaselineMail {
   html: string;
 }
 
-const { sendMailsInOne } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
+const { sendMailsInOne, sendScriptedMails } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });

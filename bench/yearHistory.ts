@@ -1,10 +1,15 @@
 /** Reading a plan-year's histories: the script the baseline workflow replays, and the events against the minimum. */
+import type { BaselineMailInput } from './baselineActivities';
 import type { BaselineStep } from './baselineWorkflows';
 import { countByType, median, ratio, tsMs, type HistoryEvent } from './util';
 
-/** The script the baseline plays: per run, its timers (with how long each actually lasted) and activity groups in order. */
-export function deriveScript(runs: HistoryEvent[][]): BaselineStep[][] {
-  return runs.map((events) => {
+/**
+ * The script the baseline plays: per run, its timers (with how long each actually lasted), activity groups and
+ * updates in order; `mails` holds what each of the real run's mail activities sent, under the ref the script names.
+ */
+export function deriveScript(runs: HistoryEvent[][]): { script: BaselineStep[][]; mails: Map<string, BaselineMailInput[]> } {
+  const mails = new Map<string, BaselineMailInput[]>();
+  const script = runs.map((events, run) => {
     const steps: BaselineStep[] = [];
     const timers = new Map<string, { step: { sleepMs: number }; at: number }>();
     let lastWft: string | undefined;
@@ -32,14 +37,20 @@ export function deriveScript(runs: HistoryEvent[][]): BaselineStep[][] {
       const as = e.activityTaskScheduledEventAttributes;
       if (as) {
         const wft = String(as.workflowTaskCompletedEventId);
+        const data = as.activityType?.name === 'sendMails' ? as.input?.payloads?.[0]?.data : undefined;
+        const ref = data ? `run${run}/event${String(e.eventId)}` : '';
+        if (data) mails.set(ref, (JSON.parse(Buffer.from(data).toString('utf8')) as BaselineMailInput[]).map(({ key, to, cc, subject, text, html }) => ({ key, to, cc, subject, text, html })));
         const last = steps[steps.length - 1];
-        if (last && 'acts' in last && lastWft === wft) last.acts++;
-        else steps.push({ acts: 1 });
+        if (last && 'acts' in last && lastWft === wft) {
+          last.acts++;
+          last.mailRefs = [...(last.mailRefs ?? []), ref];
+        } else steps.push({ acts: 1, mailRefs: [ref] });
         lastWft = wft;
       }
     }
     return steps;
   });
+  return { script, mails };
 }
 
 /** Side effects of a chain of runs and the fewest events they need. */
