@@ -66,9 +66,9 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
   };
   const childEnv = cleanEnv({ BENCH_WORKER_CONFIG: JSON.stringify(cfg) });
   if (spec.smtpMax !== undefined) childEnv.SMTP_MAX_CONNECTIONS = String(spec.smtpMax);
-  // The worker runs as deployed: the Dockerfile and npm start set MALLOC_ARENA_MAX=2.
-  if (spec.mallocArenas === 'glibc') delete childEnv.MALLOC_ARENA_MAX;
-  else childEnv.MALLOC_ARENA_MAX = String(spec.mallocArenas ?? 2);
+  // The worker runs as deployed (glibc's own malloc arenas) unless the variant sets them.
+  if (spec.mallocArenas === undefined) delete childEnv.MALLOC_ARENA_MAX;
+  else childEnv.MALLOC_ARENA_MAX = String(spec.mallocArenas);
   const profDir = spec.cpuProf ? path.join(exp, 'cpuprofile') : undefined;
   const nodeArgs = [...(spec.nodeOptions ?? []), ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500'] : [])];
   const w = spawnTracked(process.execPath, [...nodeArgs, path.join(__dirname, 'workerChild.js')], { cwd: REPO_ROOT, env: childEnv });

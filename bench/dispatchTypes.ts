@@ -28,8 +28,8 @@ export interface DispatchSpec {
   noPreload?: boolean;
   /** Node options of the worker process, e.g. --max-old-space-size. */
   nodeOptions?: string[];
-  /** glibc's MALLOC_ARENA_MAX for the worker process: absent, 2 as deployed (Dockerfile, npm start); 'glibc': unset. */
-  mallocArenas?: 'glibc' | number;
+  /** glibc's MALLOC_ARENA_MAX for the worker process; absent: glibc's default, as deployed. */
+  mallocArenas?: number;
 }
 
 export interface DispatchResult {

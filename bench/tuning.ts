@@ -35,7 +35,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     { family: 'smtp', label: 'SMTP_MAX_CONNECTIONS=16', mode: 'cycle', n: tn, smtpMax: 16 },
     { family: 'nodelay', label: 'without TCP_NODELAY on the SMTP sockets (before round two)', mode: 'cycle', n: tn, smtpNoDelay: false },
     { family: 'repeat', label: 'defaults (repeat, for noise)', mode: 'cycle', n: tn },
-    { family: 'malloc', label: "glibc's own malloc arenas (MALLOC_ARENA_MAX unset: before)", mode: 'cycle', n: tn, mallocArenas: 'glibc' },
+    { family: 'malloc', label: 'MALLOC_ARENA_MAX=2 (memory for CPU)', mode: 'cycle', n: tn, mallocArenas: 2 },
     { family: 'store', label: 'sent ledger in PostgreSQL (DATABASE_URL)', mode: 'cycle', n: tn, ledger: 'postgres' },
     { family: 'store', label: 'file ledger (before the store)', mode: 'cycle', n: tn, ledger: 'file' },
     { family: 'ledger', label: 'file ledger on tmpfs (fsync cost, experiment)', mode: 'cycle', n: tn, ledgerTmpfs: true },

@@ -63,11 +63,7 @@ switch (task) {
     step(`set-up took ${((Date.now() - started) / 1000).toFixed(1)} s; starting`);
     // Not spawnSync: a SIGINT or SIGTERM sent to this process alone (a service manager, `kill PID`) must reach
     // the engine, which then stops everything it started.
-    // Two malloc arenas instead of glibc's 8 per core: the worker's many threads (Node, the SDK's core) otherwise
-    // keep memory in per-thread arenas. Measured 0.92x the worker's peak RSS at a 500-cycle dispatch, no slower
-    // (docs/performance.md). Read by glibc when the process starts, so it is set here; the Dockerfile sets it too.
-    const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'client', 'start.js'), ...rest], { cwd: root, stdio: 'inherit', env });
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'client', 'start.js'), ...rest], { cwd: root, stdio: 'inherit', env: process.env });
     for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
     child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     break;
