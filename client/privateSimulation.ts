@@ -35,7 +35,12 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), `cycle-${o.name}-`));
   // The server, the sink and the store start side by side; the store is the product's default (SQLite) in the temp folder.
-  const started = await Promise.allSettled([createTimeSkippingEnvironment(), new MailSink().start(), openStore({ dataDir: dir, legacy: false })] as const);
+  // Each part is started inside a promise, so one that throws at once (no test server provisioned) is settled too.
+  const started = await Promise.allSettled([
+    Promise.resolve().then(createTimeSkippingEnvironment),
+    Promise.resolve().then(() => new MailSink().start()),
+    Promise.resolve().then(() => openStore({ dataDir: dir, legacy: false })),
+  ] as const);
   const [env, sink, store] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [TestWorkflowEnvironment?, MailSink?, OpenedStore?];
   if (!env || !sink || !store) {
     await Promise.allSettled([env?.teardown(), sink?.stop(), store?.close()]);
@@ -44,6 +49,7 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   }
   const transport = smtpTransport(sink.url);
   const taskQueue = o.name;
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
     const worker = await createCycleWorker({
       connection: env.nativeConnection,
@@ -55,10 +61,16 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
       dataDir: dir,
       bundleCache: o.bundleDir ? { dir: o.bundleDir } : undefined,
     });
-    return await worker.runUntil(() => run({ env, sink, taskQueue }));
-  } finally {
-    transport.close?.();
-    await Promise.all([sink.stop(), env.teardown(), store.close()]);
-    rmSync(dir, { recursive: true, force: true });
+    outcome = { ok: true, value: await worker.runUntil(() => run({ env, sink, taskQueue })) };
+  } catch (error) {
+    outcome = { ok: false, error };
   }
+  transport.close?.();
+  // Everything is stopped and the folder removed even when one part fails to stop; the run's own error wins.
+  const stopped = await Promise.allSettled([sink.stop(), env.teardown(), store.close()]);
+  rmSync(dir, { recursive: true, force: true });
+  if (!outcome.ok) throw outcome.error;
+  const failed = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcome.value;
 }

@@ -123,8 +123,12 @@ export interface SimulationOptions {
   state?: CycleState;
 }
 
-/** A scripted person's act at a plan time; `at` is that time, so what it schedules next does not drift with real time. */
-type Event = { at: number; seq: number; run: (at: number) => Promise<void> };
+/**
+ * A scripted act at a plan time; `at` is that time, so what it schedules next does not drift with real time.
+ * `office`: the office the act is for (its report, or the leader's decision on it); absent for acts on the whole
+ * cycle (the month's dispatch, the bureau's trigger).
+ */
+type Event = { at: number; seq: number; office?: string; run: (at: number) => Promise<void> };
 
 /** Refusals that mean a scripted person acted after the cycle moved on (the check closed, the report was approved). */
 const LATE_REFUSALS = new Set<string>(['PERIOD_NOT_OPEN', 'ALREADY_APPROVED', 'WRONG_PHASE', 'CYCLE_APPRAISED']);
@@ -176,8 +180,8 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   };
   const queue: Event[] = [];
   let seq = 0;
-  const at = (t: number, run: (at: number) => Promise<void>) => {
-    queue.push({ at: t, seq: seq++, run });
+  const at = (t: number, run: (at: number) => Promise<void>, office?: string) => {
+    queue.push({ at: t, seq: seq++, office, run });
     queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
   };
   const actor = (personId: string) => ({ personId, via: 'simulation' as const });
@@ -207,7 +211,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     await o.onEvent?.(`submit ${period} ${op.officeId}`, now);
     await tooLate(() => submitReport(app, actor(office(op.officeId).contact.personId), ref, { officeId: op.officeId, period, values, narrative: `${period} progress of ${op.officeId} (simulated)`, mode: 'replace' }));
     if (period.includes('-Q')) {
-      at(officeHours(now + 3_600_000), (t) => review(t, period, op, month));
+      at(officeHours(now + 3_600_000), (t) => review(t, period, op, month), op.officeId);
     }
   };
   const review = async (now: number, period: string, op: OfficePeriod, month: number) => {
@@ -217,7 +221,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       returned.add(key);
       await reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'return', comment: rf.comment });
       const resubmitDay = addWorkingDays(cal, epochToLocalDate(now, zone), 1);
-      at(localToEpoch(resubmitDay, '10:00', zone), (t) => submit(t, period, op, month));
+      at(localToEpoch(resubmitDay, '10:00', zone), (t) => submit(t, period, op, month), op.officeId);
       return;
     }
     await tooLate(() => reviewReport(app, actor(leader), ref, { officeId: op.officeId, period, decision: 'approve' }));
@@ -227,7 +231,7 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
       const b = behaviourOf(op.officeId, period);
       if (b.mode === 'missing') continue;
       const when = b.mode === 'onTime' ? localToEpoch(addWorkingDays(cal, openedDate, 1), '10:00', zone) : officeHours(op.deadlineAt + b.lateDays * 86_400_000);
-      at(when, (t) => submit(t, period, op, month));
+      at(when, (t) => submit(t, period, op, month), op.officeId);
     }
   };
 
@@ -252,16 +256,27 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   }
   /**
    * Play the scripted events; during the year, stop when the appraisal starts (its own round is scheduled next).
-   * People due at the same instant act at once, as they would: each acts for their own office (or, the leader,
-   * on a different office's report), so the cycle's outcome does not depend on their order.
+   * At one instant, acts on the whole cycle come first, one by one; then each office's acts run in their order
+   * while different offices act at once, as people would: an office's reports and the decisions on them touch
+   * only that office's records, so the outcome does not depend on how offices interleave.
    */
+  const runBatch = async (t: number, batch: Event[]) => {
+    for (const e of batch.filter((x) => x.office === undefined)) await e.run(t);
+    const lanes = new Map<string, Event[]>();
+    for (const e of batch) if (e.office !== undefined) lanes.set(e.office, [...(lanes.get(e.office) ?? []), e]);
+    const settled = await Promise.allSettled([...lanes.values()].map(async (lane) => {
+      for (const e of lane) await e.run(t);
+    }));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   const runQueue = async (untilAppraisal: boolean) => {
     while (queue.length) {
       const t = queue[0].at;
       const end = queue.findIndex((q) => q.at !== t);
       const batch = queue.splice(0, end === -1 ? queue.length : end);
       await advanceTo(t);
-      await Promise.all(batch.map((e) => e.run(t)));
+      await runBatch(t, batch);
       // Before December's dispatch only the bureau's early trigger can end the running phase.
       if (t < phaseCanChangeFrom && !earlyTriggered) continue;
       const s = await state();

@@ -76,6 +76,8 @@ async function main() {
   const config = loadConfig();
   const probe = loadPlan(config.plan.file); // fail fast on a bad plan before starting anything
   const year = config.plan.year ?? DateTime.now().setZone(probe.timeZone).year;
+  // The plan run for this year can still fail (no holiday data for it): before anything starts, too.
+  const plan = year === probe.year ? probe : loadPlan(config.plan.file, { year });
 
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
@@ -99,8 +101,8 @@ async function main() {
     const booting = temporalServer(config, sup, spawned);
     booting.catch(() => undefined).finally(spawned); // awaited below; a failure meanwhile must not count as unhandled
     // The server boots while everything else loads: its process must run before the first load blocks the loop.
-    await serverSpawned;
-    const plan = year === probe.year ? probe : loadPlan(config.plan.file, { year });
+    // A server that cannot start at all (its port taken) is reported now, before anything else starts.
+    await Promise.race([serverSpawned, booting]);
     // The worker is the slowest part to create and can start the moment the server is up, so what it needs loads
     // first (the worker SDK, the store, the mail sink) and the web door loads while the worker thread reads the
     // bundle. Each load blocks the event loop, so it turns between them: the server's readiness poll runs meanwhile.

@@ -22,7 +22,7 @@ export interface DevServerOptions {
   /** Where the server's own log goes. */
   logFile?: string;
   server?: ProvisionedServer;
-  /** Called once the server's process is started (before it is ready): npm start loads its heavy modules after it. */
+  /** Called once the server's process is started, before it is ready (on the SDK's route: as the SDK starts it). */
   onSpawn?: () => void;
 }
 

@@ -2,15 +2,16 @@
  * `cycle simulate` plays people as people would: a late office's year-end
  * report still arrives and is what the appraisal scores; the leader acts in
  * office hours on working days; lateness is reported per office and period;
- * nothing is left in the temp folder.
+ * nothing is left in the temp folder. People due at the same instant act at
+ * once, but one office's acts keep their order.
  */
 import { readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import { loadPlan } from '../../client/planLoader';
 import { simulateYear } from '../../client/simulateCommand';
-import { calendarOf, isWorkingDay } from '../../domain/calendar';
+import { addWorkingDays, calendarOf, isWorkingDay, monthTimetable } from '../../domain/calendar';
 import { stateQuery } from '../../workflows/messages';
-import { epochToLocalDate } from '../../domain/time';
+import { epochToLocalDate, localToEpoch } from '../../domain/time';
 import { SEED_PLAN_PATH } from '../../infra/paths';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -38,4 +39,26 @@ test('a late final report arrives and is scored; the leader keeps office hours; 
     expect({ action: a.action, workingDay: isWorkingDay(cal, epochToLocalDate(a.at, plan.timeZone)), officeHours: hour >= 9 && hour < 17 }).toEqual({ action: a.action, workingDay: true, officeHours: true });
   }
   expect(readdirSync(os.tmpdir()).filter((f) => f.startsWith('cycle-simulate-')).length).toBe(before);
+});
+
+test("one office's late report and its next on-time report, due at the same 10:00, are filed in that order", async () => {
+  // The driver's rule for a late act: office hours after the deadline plus the days late (10:00 on the next working
+  // day, since deadlines fall after hours). Find the lateness that lands January's report on February's on-time 10:00.
+  const cal = calendarOf(plan);
+  const zone = plan.timeZone;
+  const [jan, feb] = [monthTimetable(plan, 1, cal), monthTimetable(plan, 2, cal)];
+  const onTimeFeb = localToEpoch(addWorkingDays(cal, feb.dispatchDate, 1), '10:00', zone);
+  const nextOfficeMorning = (t: number) => localToEpoch(addWorkingDays(cal, epochToLocalDate(t, zone), 1), '10:00', zone);
+  const lateDays = Array.from({ length: 60 }, (_, i) => i + 1).find((d) => nextOfficeMorning(jan.deadlineAt + d * 86_400_000) === onTimeFeb);
+  expect(lateDays).toBeDefined();
+  const file = path.join(tempDir('simulation'), 'same-instant.json');
+  writeFileSync(file, JSON.stringify({ name: 'same-instant', periods: { planning: { [jan.period]: { mode: 'late', lateDays } } } }));
+  let audit: { seq: number; at: number; action: string; subject: string }[] = [];
+  await simulateYear(plan, file, undefined, async (handle) => {
+    audit = (await handle.query(stateQuery)).audit;
+  });
+  const filed = (period: string) => audit.find((a) => a.action === 'submit' && a.subject === `${period}/planning`)!;
+  const [late, next] = [filed(jan.period), filed(feb.period)];
+  expect(Math.abs(late.at - next.at)).toBeLessThan(60_000); // the same instant of the plan clock
+  expect(late.seq).toBeLessThan(next.seq); // and in the order the office filed them: the newer progress stands
 });
