@@ -10,7 +10,7 @@ import { dbEvidence } from './evidence';
 import { importLegacyFiles, type ImportReport, type LegacyDirs } from './legacyImport';
 import { dbLedger } from './ledger';
 import { migrate } from './migrations';
-import { describePgUrl, openPgDb, type PgHooks } from './postgres';
+import type { PgHooks } from './postgres';
 import { dbReports } from './reports';
 import { openSqliteDb } from './sqlite';
 import type { Store } from './types';
@@ -41,10 +41,12 @@ export const SQLITE_FILE = 'app.sqlite';
 export async function openStore(o: StoreOptions): Promise<OpenedStore> {
   const backend = o.databaseUrl ? 'postgres' : 'sqlite';
   const file = path.join(path.resolve(o.dataDir), SQLITE_FILE);
-  const db: Db = o.databaseUrl ? openPgDb(o.databaseUrl, o.pgHooks) : openSqliteDb(file, o.sqliteSynchronous);
+  // The PostgreSQL driver (about 55 ms to load) is loaded only by a deployment that names a database.
+  const pg = o.databaseUrl ? await import('./postgres') : undefined;
+  const db: Db = pg && o.databaseUrl ? pg.openPgDb(o.databaseUrl, o.pgHooks) : openSqliteDb(file, o.sqliteSynchronous);
   let imported: ImportReport;
   try {
-    await migrate(db, o.databaseUrl ? describePgUrl(o.databaseUrl) : file);
+    await migrate(db, pg && o.databaseUrl ? pg.describePgUrl(o.databaseUrl) : file);
     const legacy = o.legacy === false ? {} : { ledgerDir: path.join(o.dataDir, 'sent-ledger'), evidenceDir: path.join(o.dataDir, 'evidence'), ...o.legacy };
     imported = await importLegacyFiles(db, legacy);
   } catch (e) {
