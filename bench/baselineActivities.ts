@@ -11,21 +11,21 @@ export interface BaselineMailInput {
 }
 
 export function createBaselineActivities(deps: { transport?: MailTransport; from?: string; scriptedMails?: Map<string, BaselineMailInput[]> } = {}) {
+  /** One after the other, as the cycle's batched activity sends them. */
+  const sendMailsInOne = async (mails: BaselineMailInput[]): Promise<number> => {
+    for (const m of mails) await send(m);
+    return mails.length;
+  };
   return {
     async noop(): Promise<void> {
       // nothing: the baseline measures the cost of the activity round trip itself
     },
-    /** One after the other, as the cycle's batched activity sends them. */
-    async sendMailsInOne(mails: BaselineMailInput[]): Promise<number> {
-      for (const m of mails) await send(m);
-      return mails.length;
-    },
-    /** The e-mails one activity of the real plan-year sent (bench/yearHistory.ts), one after the other. */
+    sendMailsInOne,
+    /** The e-mails one activity of the real plan-year sent (bench/yearHistory.ts). */
     async sendScriptedMails(ref: string): Promise<number> {
       const mails = deps.scriptedMails?.get(ref);
       if (!mails) throw new Error(`no scripted e-mails under ${ref}`);
-      for (const m of mails) await send({ ...m, key: `${ref}/${m.key}` });
-      return mails.length;
+      return sendMailsInOne(mails.map((m) => ({ ...m, key: `${ref}/${m.key}` })));
     },
     async sendOneMail(m: BaselineMailInput): Promise<string> {
       return await send(m);

@@ -20,7 +20,7 @@ export interface PrivateSimulation {
 }
 
 export interface PrivateSimulationOptions {
-  /** Names the task queue and the temporary folder. */
+  /** Names the task queue and the temporary folder (cycle-NAME-…). */
   name: string;
   mailFrom: string;
   /** Where the cached workflow bundle lives (DATA_DIR/bundle): the run then starts without bundling. */
@@ -42,9 +42,14 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
     Promise.resolve().then(() => openStore({ dataDir: dir, legacy: false })),
   ] as const);
   const [env, sink, store] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [TestWorkflowEnvironment?, MailSink?, OpenedStore?];
-  if (!env || !sink || !store) {
-    await Promise.allSettled([env?.teardown(), sink?.stop(), store?.close()]);
+  /** Stops what started and removes the folder, whatever fails; the first failure to stop, if any. */
+  const stopAll = async (): Promise<unknown> => {
+    const stopped = await Promise.allSettled([sink?.stop(), env?.teardown(), store?.close()]);
     rmSync(dir, { recursive: true, force: true });
+    return stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+  };
+  if (!env || !sink || !store) {
+    await stopAll();
     throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
   }
   const transport = smtpTransport(sink.url);
@@ -67,10 +72,8 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   }
   transport.close?.();
   // Everything is stopped and the folder removed even when one part fails to stop; the run's own error wins.
-  const stopped = await Promise.allSettled([sink.stop(), env.teardown(), store.close()]);
-  rmSync(dir, { recursive: true, force: true });
+  const stopFailure = await stopAll();
   if (!outcome.ok) throw outcome.error;
-  const failed = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  if (stopFailure !== undefined) throw stopFailure;
   return outcome.value;
 }

@@ -17,7 +17,7 @@ export async function simulateYear(
   bundleDir?: string,
 ): Promise<SimulationResult> {
   const scenario = loadScenario(scenarioName);
-  return withPrivateSimulation({ name: 'simulation', mailFrom: 'assessment-group@simulation.local', bundleDir }, async ({ env, sink, taskQueue }) => {
+  return withPrivateSimulation({ name: 'simulate', mailFrom: 'assessment-group@simulation.local', bundleDir }, async ({ env, sink, taskQueue }) => {
     const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
     const runs = await historyByRun(env.client, workflowId);
     const handle = env.client.workflow.getHandle<typeof supervisionCycle>(workflowId);

@@ -41,12 +41,18 @@ export const SQLITE_FILE = 'app.sqlite';
 export async function openStore(o: StoreOptions): Promise<OpenedStore> {
   const backend = o.databaseUrl ? 'postgres' : 'sqlite';
   const file = path.join(path.resolve(o.dataDir), SQLITE_FILE);
-  // The PostgreSQL driver (about 55 ms to load) is loaded only by a deployment that names a database.
-  const pg = o.databaseUrl ? await import('./postgres') : undefined;
-  const db: Db = pg && o.databaseUrl ? pg.openPgDb(o.databaseUrl, o.pgHooks) : openSqliteDb(file, o.sqliteSynchronous);
+  let db: Db;
+  let where = file;
+  if (!o.databaseUrl) db = openSqliteDb(file, o.sqliteSynchronous);
+  else {
+    // The PostgreSQL driver (about 55 ms to load) is loaded only by a deployment that names a database.
+    const pg = await import('./postgres');
+    db = pg.openPgDb(o.databaseUrl, o.pgHooks);
+    where = pg.describePgUrl(o.databaseUrl);
+  }
   let imported: ImportReport;
   try {
-    await migrate(db, pg && o.databaseUrl ? pg.describePgUrl(o.databaseUrl) : file);
+    await migrate(db, where);
     const legacy = o.legacy === false ? {} : { ledgerDir: path.join(o.dataDir, 'sent-ledger'), evidenceDir: path.join(o.dataDir, 'evidence'), ...o.legacy };
     imported = await importLegacyFiles(db, legacy);
   } catch (e) {

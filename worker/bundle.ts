@@ -24,9 +24,9 @@ export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workfl
  * holds its state and plan, not its own copy of the code's module objects. workflows/ is not
  * preloaded: it registers handlers and holds the run's loop.
  */
-export function preloadModules(workflowsPath = WORKFLOWS_PATH): string[] {
+export function preloadModules(workflowsPath = WORKFLOWS_PATH, sources = workflowSources(workflowsPath)): string[] {
   const domain = path.join(path.dirname(path.dirname(workflowsPath)), 'domain') + path.sep;
-  const own = workflowSources(workflowsPath).filter((f) => f.startsWith(domain) && !f.endsWith('.json'));
+  const own = sources.filter((f) => f.startsWith(domain) && !f.endsWith('.json'));
   return ['zod', 'luxon', ...own.map((f) => f.replace(/\.(ts|js)$/, ''))];
 }
 
@@ -98,7 +98,7 @@ export function bundleKey(o: BundleCacheOptions, sources = workflowSources(o.wor
   entry('sdk', sdkVersion());
   // Paths relative to the checkout, like the sources: the same code gives the same key wherever it is.
   const root = path.dirname(path.dirname(o.workflowsPath));
-  const preload = (o.preloadModules ?? preloadModules(o.workflowsPath)).map((m) => (path.isAbsolute(m) ? path.relative(root, m) : m));
+  const preload = (o.preloadModules ?? preloadModules(o.workflowsPath, sources)).map((m) => (path.isAbsolute(m) ? path.relative(root, m) : m));
   entry('options', JSON.stringify({ preloadModules: preload, ignoreModules: o.ignoreModules ?? [] }));
   const lockfile = o.lockfile ?? path.join(REPO_ROOT, 'package-lock.json');
   entry('lockfile', existsSync(lockfile) ? readFileSync(lockfile) : 'none');
@@ -117,7 +117,7 @@ export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBu
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: o.workflowsPath,
-    preloadModules: o.preloadModules ?? preloadModules(o.workflowsPath),
+    preloadModules: o.preloadModules ?? preloadModules(o.workflowsPath, sources),
     ignoreModules: o.ignoreModules,
     logger: new DefaultLogger('WARN'),
   });
