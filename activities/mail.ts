@@ -59,10 +59,10 @@ export interface BatchItemResult {
   error?: string;
 }
 
-function inActivity(): boolean {
+/** Heartbeats reach the server only from a (non-local) activity; a local one is kept alive with its task. */
+function canHeartbeat(): boolean {
   try {
-    activityInfo();
-    return true;
+    return !activityInfo().isLocal;
   } catch {
     return false;
   }
@@ -79,7 +79,7 @@ export function createMailActivities(deps: MailDeps) {
     async sendMails(messages: MailMessage[]): Promise<BatchItemResult[]> {
       const results: BatchItemResult[] = [];
       for (const msg of messages) {
-        if (inActivity()) Context.current().heartbeat(msg.key);
+        if (canHeartbeat()) Context.current().heartbeat(msg.key);
         try {
           const r = await acts.sendMail(msg);
           results.push({ key: msg.key, status: r.status, rejected: r.rejected });

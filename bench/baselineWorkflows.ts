@@ -4,15 +4,16 @@
  * domain logic at all. Bundled on their own (bench/main.ts bundles this file),
  * so they share nothing with the product bundle.
  */
-import { ApplicationFailure, condition, continueAsNew, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createBaselineActivities } from './baselineActivities';
 
 /**
  * One step of a derived script: a timer of this many ms, this many activities scheduled together, or this many
  * updates received. `mailRefs` name, per activity, the e-mails the real run's activity sent (the bench's activity
- * looks them up, so the script stays small); an empty ref is an activity that sends none.
+ * looks them up, so the script stays small); an empty ref is an activity that sends none. `local`: the real run
+ * ran them as local activities, so the baseline does too.
  */
-export type BaselineStep = { sleepMs: number } | { acts: number; mailRefs?: string[] } | { updates: number };
+export type BaselineStep = { sleepMs: number } | { acts: number; mailRefs?: string[]; local?: boolean } | { updates: number };
 
 export interface BaselineYearInput {
   /** One step list per continue-as-new run of the real plan-year, derived from its history. */
@@ -34,7 +35,9 @@ function fail(k: number): never {
   throw ApplicationFailure.nonRetryable(`update ${k} belongs to another run`, 'OtherRun');
 }
 
-const { noop } = proxyActivities<ReturnType<typeof createBaselineActivities>>({ startToCloseTimeout: '30 seconds' });
+type BaselineActivities = ReturnType<typeof createBaselineActivities>;
+const remoteActs = proxyActivities<BaselineActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumAttempts: 5 } });
+const localActs = proxyLocalActivities<BaselineActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumAttempts: 5 } });
 
 const { sendOneMail } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -60,7 +63,10 @@ export async function baselineYear(input: BaselineYearInput): Promise<number> {
     else if ('updates' in step) {
       open += step.updates;
       await condition(() => received >= open);
-    } else await Promise.all(Array.from({ length: step.acts }, (_, i) => (step.mailRefs?.[i] ? sendScriptedMails(step.mailRefs[i]) : noop())));
+    } else {
+      const acts = step.local ? localActs : remoteActs;
+      await Promise.all(Array.from({ length: step.acts }, (_, i) => (step.mailRefs?.[i] ? acts.sendScriptedMails(step.mailRefs[i]) : acts.noop())));
+    }
   }
   if (run + 1 < input.runs.length) await continueAsNew<typeof baselineYear>({ runs: input.runs, run: run + 1 });
   return run + 1;
@@ -74,7 +80,7 @@ export interface BaselineMail {
   html: string;
 }
 
-const { sendMailsInOne, sendScriptedMails } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
+const { sendMailsInOne } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
@@ -86,6 +92,12 @@ const { sendMailsInOne, sendScriptedMails } = proxyActivities<ReturnType<typeof 
 export async function mailFloor(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
   if (input.delayMs > 0) await sleep(input.delayMs);
   return await sendMailsInOne(input.mails.map((m, i) => ({ ...m, key: `${input.tag}/${i}` })));
+}
+
+/** The floor with the e-mails sent in one local activity, as the cycle sends them since "local-mail-delivery". */
+export async function mailFloorLocal(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
+  if (input.delayMs > 0) await sleep(input.delayMs);
+  return await localActs.sendMailsInOne(input.mails.map((m, i) => ({ ...m, key: `${input.tag}/${i}` })));
 }
 
 /** Sleep until the common instant, then send each e-mail with its own activity. */

@@ -63,7 +63,9 @@ export function dispatchRows(section: string, real: DispatchResult, base: Dispat
   const cp = real.criticalPath ?? {};
   const bcp = b?.criticalPath ?? {};
   const cpText = (c: Record<string, { median: number }>) =>
-    `WFT ${c['WFT queue (scheduled→started)']?.median}+${c['WFT run (started→completed)']?.median} / act queue ${c['activity queue (max)']?.median} / act run ${c['activity run (max)']?.median} / total ${c['timer fired → last activity completed']?.median}`;
+    `WFT ${c['WFT queue (scheduled→started)']?.median}+${c['WFT run (started→completed)']?.median} / ${
+      Number.isFinite(c['activity queue (max)']?.median) ? `act queue ${c['activity queue (max)']!.median} / act run ${c['activity run (max)']?.median}` : 'local activity, in the WFT'
+    } / total ${c['timer fired → last activity completed']?.median}`;
   row(section, `N=${n}: per cycle from its timer, median ms: WFT queue+run / activity queue / activity run / total`, cpText(cp), b ? cpText(bcp) : 'n/a', NaN, `p90 total ${cp['timer fired → last activity completed']?.p90} ms (baseline ${bcp['timer fired → last activity completed']?.p90 ?? 'n/a'}); timers fired ${real.instantMs!.firstFire}…${real.instantMs!.lastFire} ms after the planned instant`);
   row(section, `N=${n}: CPU s in window worker / server / sink+client`, `${c.worker} / ${c.server} / ${c.benchProcess}`, bc ? `${bc.worker} / ${bc.server} / ${bc.benchProcess}` : 'n/a', bc ? c.total / bc.total : NaN, `${fmt(c.utilisationOf2Cores * 100, 0)}% of ${os.cpus().length} cores busy (baseline ${bc ? fmt(bc.utilisationOf2Cores * 100, 0) : 'n/a'}%)`);
 }
@@ -83,13 +85,26 @@ export async function dispatchBench(dir: string) {
       leadMs: `${CONFIG.leadBaseMs} + N*${CONFIG.leadPerCycleMs}`,
       devServerPid: ctx.server.pid,
       devServerVmHwmMiB: ctx.server.pid ? round(memoryMiB(ctx.server.pid).hwm, 0) : undefined,
-      scale: scale.map((s) => ({ n: s.n, cycle: s.real, baseline: s.base })),
+      scale: scale.map((s) => ({ n: s.n, cycle: s.real, baseline: s.base, localFloor: s.local })),
       all: ctx.all,
     };
   });
 }
 
-type ScaleRow = { n: number; real: DispatchResult; base?: DispatchResult };
+/** The cycle against a floor that sends its mails the way the cycle now does, in a local activity. */
+function localFloorRow(section: string, real: DispatchResult, local: DispatchResult) {
+  const n = real.n;
+  row(
+    section,
+    `N=${n}: against the local-activity floor: dispatch time / e-mails per second`,
+    `${fmt(real.dispatchMs! / 1000, 2)} s / ${fmt(real.mailsPerSec!, 1)}`,
+    `${fmt(local.dispatchMs! / 1000, 2)} s / ${fmt(local.mailsPerSec!, 1)}`,
+    real.dispatchMs! / local.dispatchMs!,
+    `ratio of the times; the local floor's worker RSS ${fmt(local.workerPeakRssMiB!, 0)} MiB, CPU s worker / server ${local.cpuSecondsInWindow!.worker} / ${local.cpuSecondsInWindow!.server}`,
+  );
+}
+
+type ScaleRow = { n: number; real: DispatchResult; base?: DispatchResult; local?: DispatchResult };
 
 async function scaleSection(ctx: DispatchContext): Promise<ScaleRow[]> {
   const scale: ScaleRow[] = [];
@@ -109,11 +124,15 @@ async function scaleSection(ctx: DispatchContext): Promise<ScaleRow[]> {
       }
       const real = await runDispatch(ctx, { label: 'cycle (product defaults)', mode: 'cycle', n });
       const base = await runDispatch(ctx, { label: 'floor (1 activity/cycle)', mode: 'floor', n });
-      scale.push({ n, real, base });
+      const local = await runDispatch(ctx, { label: 'floor, local (1 local activity/cycle)', mode: 'localFloor', n });
+      scale.push({ n, real, base, local });
       prevCycle = real;
     }
     const firstOk = scale.find((s) => s.real.ok)?.real;
-    for (const s of scale) dispatchRows('2 dispatch', s.real, s.base, firstOk);
+    for (const s of scale) {
+      dispatchRows('2 dispatch', s.real, s.base, firstOk);
+      if (s.real.ok && s.local?.ok) localFloorRow('2 dispatch', s.real, s.local);
+    }
     const okScale = scale.filter((s) => s.real.ok && s.base?.ok);
     if (okScale.length > 1) {
       const per = (r: DispatchResult) => r.dispatchMs! / r.n;

@@ -19,6 +19,9 @@ import { cleanEnv } from './startup';
 import { cpuSeconds, historyChain, median, memoryMiB, onCleanup, pool, quantile, round, rssSampler, sleepMs, spawnTracked, tsMs } from './util';
 import type { WorkerChildConfig } from './workerChild';
 
+/** The baseline workflow each non-product mode starts. */
+const FLOOR_WORKFLOW: Record<DispatchSpec['mode'], string> = { cycle: '', floor: 'mailFloor', localFloor: 'mailFloorLocal', baseline: 'mailBaseline' };
+
 let experimentSeq = 0;
 
 function tmpfsDir(name: string): string {
@@ -106,7 +109,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
                 // The plan clock starts `delay` before the December dispatch (09:00 Shanghai), so it reads 09:00 at about T.
                 args: [{ plan: ctx.plan2026, options: { simulatedStart: new Date(ctx.dispatchPlanMs - delay).toISOString() } }],
               })
-            : await ctx.client.workflow.start<typeof mailBaseline>(spec.mode === 'floor' ? 'mailFloor' : 'mailBaseline', {
+            : await ctx.client.workflow.start<typeof mailBaseline>(FLOOR_WORKFLOW[spec.mode], {
                 taskQueue,
                 workflowId,
                 args: [{ delayMs: delay, mails: ctx.mailTemplates!, tag: workflowId }],

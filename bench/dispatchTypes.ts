@@ -9,8 +9,11 @@ import { tsMs, type HistoryEvent } from './util';
 
 export interface DispatchSpec {
   label: string;
-  /** cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity; baseline: one activity per mail. */
-  mode: 'cycle' | 'floor' | 'baseline';
+  /**
+   * cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity (the issue's floor);
+   * localFloor: the same with a local activity, as the cycle sends them; baseline: one activity per mail.
+   */
+  mode: 'cycle' | 'floor' | 'localFloor' | 'baseline';
   n: number;
   tuning?: Partial<WorkerOptions>;
   smtpMax?: number;
@@ -34,8 +37,11 @@ export interface DispatchSpec {
 
 export interface DispatchResult {
   label: string;
-  /** cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity; baseline: one activity per mail. */
-  mode: 'cycle' | 'floor' | 'baseline';
+  /**
+   * cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity (the issue's floor);
+   * localFloor: the same with a local activity, as the cycle sends them; baseline: one activity per mail.
+   */
+  mode: 'cycle' | 'floor' | 'localFloor' | 'baseline';
   n: number;
   tuning?: Partial<WorkerOptions>;
   smtpMaxConnections: number | 'default (8)';
@@ -89,6 +95,7 @@ export interface DispatchContext {
 /**
  * The chain from the dispatch timer to the last activity result in a cycle's (or baseline's) first run:
  * timer lag behind the common instant, workflow task queueing and run, activity queueing and run.
+ * A local activity runs inside the workflow task: its result is the marker that task completes with.
  */
 export function criticalPath(events: HistoryEvent[]): Record<string, number> {
   const at = (e: HistoryEvent | undefined) => (e ? tsMs(e.eventTime) : NaN);
@@ -104,7 +111,8 @@ export function criticalPath(events: HistoryEvent[]): Record<string, number> {
   const completed = after.filter((e) => !!e.activityTaskCompletedEventAttributes);
   const queue = started.map((e) => at(e) - at(byId.get(String(e.activityTaskStartedEventAttributes!.scheduledEventId))));
   const run = completed.map((e) => at(e) - at(byId.get(String(e.activityTaskCompletedEventAttributes!.startedEventId))));
-  const lastDone = Math.max(...completed.map(at));
+  const markers = after.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  const lastDone = Math.max(...completed.map(at), ...markers.map(at));
   const next = after.find((e) => e.workflowTaskCompletedEventAttributes && at(e) >= lastDone);
   return {
     'WFT queue (scheduled→started)': at(wftStart) - at(wftSched),

@@ -12,9 +12,10 @@ import { createCycleWorker } from '../worker/worker';
 import { dataPaths, loadConfig } from '../infra/config';
 import { openStore } from '../store';
 import { createBaselineActivities } from './baselineActivities';
+import type { DispatchSpec } from './dispatchTypes';
 
 export interface WorkerChildConfig {
-  mode: 'cycle' | 'floor' | 'baseline';
+  mode: DispatchSpec['mode'];
   address: string;
   namespace: string;
   taskQueue: string;

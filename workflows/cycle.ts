@@ -89,7 +89,7 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   const state = input.state ?? firstState(plan, options.simulatedStart);
   // A new cycle takes its patches in its first task, not at its first dispatch (the month-end peak): each
   // marker comes with a search-attribute write on the server. Replays of cycles that took one later see it later.
-  if (!input.state) stickyPatched(state, 'batched-mail-delivery');
+  if (!input.state) for (const id of ['batched-mail-delivery', 'local-mail-delivery']) stickyPatched(state, id);
   const planNow = () => Date.now() + state.clockOffsetMs;
   let dirty = false;
   registerHandlers(plan, state, planNow, () => (dirty = true));

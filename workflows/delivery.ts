@@ -2,8 +2,15 @@
  * The cycle's side effects, as activities: mail (one batch per event since
  * the patch "batched-mail-delivery"; one activity per message before it, so
  * cycles started on the old code replay) and the appraisal report.
+ *
+ * Since the patch "local-mail-delivery" a batch is a local activity: the worker
+ * that runs the cycle's task sends it inside that task, so a month-end dispatch
+ * costs the server one workflow task instead of two plus an activity task, and
+ * the history keeps the batch's result, not the composed messages. Exactly-once
+ * still rests on the sent ledger (check, claim, send, record), which a retried or
+ * replayed local activity goes through like any other attempt.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { CycleState, MailIntent } from '../domain/cycle';
 import { recordDelivery, recordReportWritten, type DeliveryOutcome, type Effect } from '../domain/effects';
@@ -25,11 +32,13 @@ const { sendMail } = proxyActivities<Activities>({
   },
 });
 
-const { sendMails } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['InvalidMessage'] },
-});
+const mailRetry: RetryPolicy = { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['InvalidMessage'] };
+
+const { sendMails } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds', retry: mailRetry });
+
+// An outage is waited out as before: attempts a minute or less apart are retried by the worker within the
+// task; longer back-offs become a durable timer in the cycle's history (the SDK's localRetryThreshold).
+const { sendMails: sendMailsLocally } = proxyLocalActivities<Activities>({ startToCloseTimeout: '5 minutes', localRetryThreshold: '1 minute', retry: mailRetry });
 
 const { writeAppraisalReport } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -45,7 +54,8 @@ function compose(plan: Plan, state: CycleState, intent: MailIntent) {
 async function deliver(plan: Plan, state: CycleState, intents: MailIntent[], planNow: () => number) {
   const keyOf = (i: MailIntent) => mailKey(state.workflowId, i);
   if (stickyPatched(state, 'batched-mail-delivery')) {
-    const results = await sendMails(intents.map((i) => compose(plan, state, i)));
+    const send = stickyPatched(state, 'local-mail-delivery') ? sendMailsLocally : sendMails;
+    const results = await send(intents.map((i) => compose(plan, state, i)));
     const outcomes = results.map((r): DeliveryOutcome => (r.status === 'refused' ? { refusedError: r.error ?? 'refused by the mail server', rejected: [] } : { rejected: r.rejected }));
     recordDelivery(state, intents, outcomes, keyOf, planNow());
     return;

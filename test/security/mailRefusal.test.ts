@@ -3,12 +3,9 @@
  * address, a full or hostile mailbox) must not wedge the cycle. The cycle
  * records the refusal, tells the group leader, and still runs to its end.
  *
- * KNOWN BUG (reported, not fixed here): when the last mail the cycle sends is
- * refused, the failure notice is queued in state.pendingFailureNotices but
- * nextWakeAt (domain/cycle.ts) does not count pending notices, so the
- * workflow loop (workflows/cycle.ts) waits on `condition(() => dirty)` with
- * no timer: the leader is never told and the workflow never completes. The
- * test below fails until that is fixed.
+ * It guards a bug found earlier: a failure notice queued after the last mail
+ * was not counted by nextWakeAt (domain/cycle.ts), so the cycle waited for
+ * ever with no timer and the leader was never told.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPlan } from '../../client/planLoader';

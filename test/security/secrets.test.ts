@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { loadPlan } from '../../client/planLoader';
 import type { CycleState } from '../../domain/cycle';
@@ -245,7 +246,7 @@ describe('a short cycle whose mail transport authenticates with the planted pass
   /**
    * March dispatch, one report, the bureau starts and finalizes the appraisal. With `complete`, the
    * workflow is awaited to its end; otherwise (all mail refused) it is followed until the appraisal
-   * is written and mailed and then terminated: see mailRefusal.test.ts for why it would not end.
+   * is written and mailed and then terminated if it is still running.
    */
   async function shortCycle(taskQueue: string, waitForMail: (s: CycleState) => boolean, complete: boolean) {
     const workflowId = `security-secrets-${taskQueue}-${Date.now()}`;
@@ -274,7 +275,10 @@ describe('a short cycle whose mail transport authenticates with the planted pass
     if (complete) result = await handle.result();
     else {
       await until((s) => !!s.appraisal?.mailed && s.failures.some((f) => f.key.includes('/appraisal/')), 'the appraisal to be mailed');
-      await handle.terminate('test done');
+      // With its mail sent inside its own workflow tasks, the cycle may already have ended by now.
+      await handle.terminate('test done').catch((e: unknown) => {
+        if (!(e instanceof WorkflowNotFoundError)) throw e;
+      });
     }
     const state = await handle.query(stateQuery);
     // Every run's history (the cycle continues as new after the March dispatch).
