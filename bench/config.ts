@@ -21,18 +21,20 @@ export const CONFIG = {
     .map((s) => (s === 'sdk' ? ('sdk' as const) : Number(s)))
     .filter((s) => s === 'sdk' || (Number.isInteger(s) && s >= 0)),
   /**
-   * Worker memory variants for the tuning "heap" family, `HEAP_MB:CACHE` each: the worker's V8 old-space limit
-   * (--max-old-space-size, which its workflow threads inherit) with a sticky-cache size; `HEAP_MB:` keeps the product's cache.
+   * Worker memory variants for the tuning "heap" family, `V8_FLAGS:CACHE` each: V8 flags for the worker process (its
+   * workflow threads inherit them), separated by spaces, with a sticky-cache size; a bare number is a heap limit in
+   * MiB (`--max-old-space-size`); `FLAGS:` keeps the product's cache.
    */
   heapVariants: (process.env.BENCH_HEAP_VARIANTS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
-      const [heap, cache] = s.split(':');
-      return { heapMb: Number(heap), cache: cache ? Number(cache) : undefined };
+      const [flags, cache] = s.split(':');
+      const v8Flags = /^\d+$/.test(flags) ? [`--max-old-space-size=${flags}`] : flags.split(/\s+/).filter(Boolean);
+      return { v8Flags, cache: cache ? Number(cache) : undefined };
     })
-    .filter((v) => Number.isInteger(v.heapMb) && v.heapMb > 0),
+    .filter((v) => v.v8Flags.length && v.v8Flags.every((f) => /^--[a-z0-9-]+(=[\w.]+)?$/.test(f))),
   /** Wall-time budget of this process; optional experiments are skipped when it would be exceeded. */
   budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 690) || 690) * 1000,
   scoringPlans: Number(process.env.BENCH_SCORING_PLANS ?? 10_000) || 10_000,

@@ -47,10 +47,10 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     { family: 'smtp', label: 'SMTP_MAX_CONNECTIONS=1', mode: 'cycle', n: tn, smtpMax: 1 },
     ...CONFIG.heapVariants.map((v) => ({
       family: 'heap',
-      label: `--max-old-space-size=${v.heapMb}${v.cache !== undefined ? `, maxCachedWorkflows=${v.cache}` : ''}`,
+      label: `${v.v8Flags.join(' ')}${v.cache !== undefined ? `, maxCachedWorkflows=${v.cache}` : ''}`,
       mode: 'cycle' as const,
       n: tn,
-      nodeOptions: [`--max-old-space-size=${v.heapMb}`],
+      nodeOptions: v.v8Flags,
       ...(v.cache !== undefined ? { maxCachedWorkflows: v.cache } : {}),
     })),
   ];
