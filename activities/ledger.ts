@@ -94,7 +94,11 @@ export class FileLedger implements SentLedger {
   }
 
   async claim(key: string): Promise<boolean> {
-    return this.claimSync(key);
+    if (!this.claimSync(key)) return false;
+    // Another attempt may have sent it and released its claim since this one looked: as the store's claim does.
+    if (!this.sentSync(key)) return true;
+    this.releaseSync(key);
+    return false;
   }
 
   private claimSync(key: string): boolean {

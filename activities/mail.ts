@@ -94,7 +94,7 @@ export function createMailActivities(deps: MailDeps) {
     async sendMail(msg: MailMessage): Promise<SendResult> {
       if (!msg.to.length) throw ApplicationFailure.nonRetryable(`message ${msg.key} has no recipient`, 'InvalidMessage');
       const done = await deps.ledger.sent(msg.key);
-      if (done) return { status: 'already-sent', messageId: done.messageId, accepted: done.accepted, rejected: [] };
+      if (done) return { status: 'already-sent', messageId: done.messageId, accepted: done.accepted, rejected: done.rejected ?? [] };
       if (!(await deps.ledger.claim(msg.key))) {
         // Another attempt (another worker, or one that timed out) is sending it right now.
         throw ApplicationFailure.retryable(`message ${msg.key} is being sent by another attempt`, 'MailInProgress');
@@ -130,7 +130,7 @@ export function createMailActivities(deps: MailDeps) {
       }
       const accepted = (info.accepted ?? []).map(addr);
       const rejected = (info.rejected ?? []).map(addr);
-      await deps.ledger.markSent({ key: msg.key, messageId: msg.messageId, sentAt: new Date().toISOString(), accepted, response: info.response });
+      await deps.ledger.markSent({ key: msg.key, messageId: msg.messageId, sentAt: new Date().toISOString(), accepted, rejected, response: info.response });
       return { status: 'sent', messageId: msg.messageId, accepted, rejected };
     },
   };

@@ -68,7 +68,9 @@ export function deriveScript(runs: HistoryEvent[][], sentByKey = new Map<string,
       }
       const la = localActivity(e);
       if (la) {
-        const keys = la.type === 'sendMails' ? (la.result as { key: string; status: string }[]).filter((r) => r.status === 'sent').map((r) => r.key) : [];
+        // A marker of a failed attempt (a back-off handed to a timer) carries no result.
+        const sent = la.type === 'sendMails' && Array.isArray(la.result) ? (la.result as { key: string; status: string }[]) : [];
+        const keys = sent.filter((r) => r.status === 'sent').map((r) => r.key);
         const ref = keys.length ? `run${run}/event${String(e.eventId)}` : '';
         if (ref) mails.set(ref, keys.map((k) => sentByKey.get(k) ?? missing(k)));
         act(wftCompleted, true, ref);

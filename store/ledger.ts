@@ -29,6 +29,7 @@ function toRecord(r: Record<string, unknown>): SentRecord {
     messageId: String(r.message_id),
     sentAt: String(r.sent_at),
     accepted: JSON.parse(String(r.accepted)) as string[],
+    ...(r.rejected != null ? { rejected: JSON.parse(String(r.rejected)) as string[] } : {}),
     ...(r.response != null ? { response: String(r.response) } : {}),
   };
 }
@@ -79,11 +80,12 @@ export function dbLedger(db: Db): LedgerStore {
 
     markSent: (record) =>
       db.tx(async (q) => {
-        await q.query('INSERT INTO mail_sent (key, message_id, sent_at, accepted, response) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [
+        await q.query('INSERT INTO mail_sent (key, message_id, sent_at, accepted, rejected, response) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING', [
           record.key,
           record.messageId,
           record.sentAt,
           JSON.stringify(record.accepted),
+          JSON.stringify(record.rejected ?? []),
           record.response ?? null,
         ]);
         await q.query('DELETE FROM mail_claims WHERE key = ?', [record.key]);

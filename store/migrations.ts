@@ -37,6 +37,9 @@ const MIGRATIONS: ((d: Dialect) => string)[] = [
     CREATE TABLE form_tokens (token TEXT PRIMARY KEY, spent_at BIGINT NOT NULL);
     CREATE TABLE legacy_imports (source TEXT PRIMARY KEY, imported_at TEXT NOT NULL, items INTEGER NOT NULL);
   `,
+  // 2: the recipients refused with a sent message, so an attempt that finds it already sent (a local activity
+  // re-run after its workflow task was lost) still reports them and the group leader is told.
+  () => `ALTER TABLE mail_sent ADD COLUMN rejected TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,8 @@ export interface SentRecord {
   messageId: string;
   sentAt: string;
   accepted: string[];
+  /** Recipients the mail server refused while taking the message (absent in records from before schema 2). */
+  rejected?: string[];
   response?: string;
 }
 

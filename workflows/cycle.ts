@@ -87,9 +87,11 @@ export async function supervisionCycle(input: CycleInput): Promise<CycleResult> 
   const { plan } = input;
   const options = { maxHistoryEvents: 5000, continueAsNewEachMonth: true, searchAttributes: false, ...input.options };
   const state = input.state ?? firstState(plan, options.simulatedStart);
-  // A new cycle takes its patches in its first task, not at its first dispatch (the month-end peak): each
-  // marker comes with a search-attribute write on the server. Replays of cycles that took one later see it later.
-  if (!input.state) for (const id of ['batched-mail-delivery', 'local-mail-delivery']) stickyPatched(state, id);
+  // A cycle takes its patches in the first task of a run (a new cycle's start, or the off-peak hand-over), not
+  // at its next dispatch (the month-end peak): each marker comes with a search-attribute write on the server.
+  // Replays of cycles that took one later (at a batch, on older code) see it there.
+  if (!input.state) stickyPatched(state, 'batched-mail-delivery');
+  if (state.patches?.includes('batched-mail-delivery')) stickyPatched(state, 'local-mail-delivery');
   const planNow = () => Date.now() + state.clockOffsetMs;
   let dirty = false;
   registerHandlers(plan, state, planNow, () => (dirty = true));

@@ -36,9 +36,11 @@ const mailRetry: RetryPolicy = { initialInterval: '10 seconds', backoffCoefficie
 
 const { sendMails } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds', retry: mailRetry });
 
-// An outage is waited out as before: attempts a minute or less apart are retried by the worker within the
-// task; longer back-offs become a durable timer in the cycle's history (the SDK's localRetryThreshold).
-const { sendMails: sendMailsLocally } = proxyLocalActivities<Activities>({ startToCloseTimeout: '5 minutes', localRetryThreshold: '1 minute', retry: mailRetry });
+// The same retry policy, so an outage is waited out as before. While a local activity runs or waits to retry,
+// its workflow task stays open and holds one of the worker's task slots: only the first back-off (10 s) is
+// waited inside the task; longer ones become a durable timer in the cycle's history (localRetryThreshold), and
+// an attempt that hangs is cut at two minutes (the SMTP transport's own timeouts are 10-20 s per step).
+const { sendMails: sendMailsLocally } = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', localRetryThreshold: '15 seconds', retry: mailRetry });
 
 const { writeAppraisalReport } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',

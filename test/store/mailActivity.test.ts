@@ -2,7 +2,9 @@
  * The mail activity over the store's ledger (SQLite here; the ledger itself is
  * tested on both backends in store.test.ts), with a real SMTP server on
  * loopback: a message goes out once; a claim left by a crashed attempt is taken
- * over at once; a live claim makes the activity retry rather than send.
+ * over at once; a live claim makes the activity retry rather than send; the
+ * recipients a server refused are still reported by an attempt that finds the
+ * message already sent.
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -21,7 +23,7 @@ let store: Store;
 let acts: ReturnType<typeof createMailActivities>;
 let transport: ReturnType<typeof smtpTransport>;
 beforeAll(async () => {
-  sink = await new MailSink().start();
+  sink = await new MailSink({ rejectRecipients: (a) => a === 'gone@test.local' }).start();
   store = await openStore({ dataDir: tempDir('mail-activity') });
   transport = smtpTransport(sink.url);
   acts = createMailActivities({ transport, ledger: new StoreLedger(store.ledger), from: 'group@test.local', attachmentRoot: tempDir('mail-activity-reports'), publicUrl: 'https://kaohe.example.test' });
@@ -59,6 +61,15 @@ test('sent once: a second attempt finds it in the ledger and does not send again
   await sink.waitFor(() => received('once') >= 1, 10_000, 'the message');
   expect(received('once')).toBe(1);
   expect((await store.ledger.sent('once'))?.accepted).toEqual(['planning@test.local']);
+});
+
+test('recipients refused with a sent message are reported again by a later attempt that finds it sent', async () => {
+  // A local activity whose workflow task was lost runs again: its first attempt's refusals must not be lost.
+  const msg = { ...message('partly'), cc: ['gone@test.local'] };
+  expect(await run(() => acts.sendMail(msg))).toMatchObject({ status: 'sent', accepted: ['planning@test.local'], rejected: ['gone@test.local'] });
+  expect(await run(() => acts.sendMail(msg))).toMatchObject({ status: 'already-sent', rejected: ['gone@test.local'] });
+  expect((await store.ledger.sent('partly'))?.rejected).toEqual(['gone@test.local']);
+  expect(received('partly')).toBeLessThanOrEqual(1);
 });
 
 test('a claim left by a crashed attempt on this host is taken over at once and the mail goes out', async () => {

@@ -90,8 +90,8 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (backend) => {
       const now = Date.now();
       expect(await a.ledger.claim('m', me, now)).toBe(true);
       expect(await a.ledger.sent('m')).toBeUndefined();
-      await a.ledger.markSent({ key: 'm', messageId: '<m@x>', sentAt: '2026-12-31T01:00:00.000Z', accepted: ['a@x', 'b@x'], response: '250 ok' });
-      expect(await b.ledger.sent('m')).toEqual({ key: 'm', messageId: '<m@x>', sentAt: '2026-12-31T01:00:00.000Z', accepted: ['a@x', 'b@x'], response: '250 ok' });
+      await a.ledger.markSent({ key: 'm', messageId: '<m@x>', sentAt: '2026-12-31T01:00:00.000Z', accepted: ['a@x', 'b@x'], rejected: ['c@x'], response: '250 ok' });
+      expect(await b.ledger.sent('m')).toEqual({ key: 'm', messageId: '<m@x>', sentAt: '2026-12-31T01:00:00.000Z', accepted: ['a@x', 'b@x'], rejected: ['c@x'], response: '250 ok' });
       expect(await b.ledger.claim('m', me, now + 200_000)).toBe(false);
       expect(await a.ledger.claim('r', me, now)).toBe(true);
       await a.ledger.release('r');
@@ -179,23 +179,39 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (backend) => {
     });
   });
 
+  async function rawExec(sql: string) {
+    if (backend === 'sqlite') {
+      const raw = new Database(path.join(opts.dataDir, 'app.sqlite'));
+      raw.exec(sql);
+      raw.close();
+    } else {
+      const c = new Client({ connectionString: opts.databaseUrl });
+      await c.connect();
+      await c.query(sql);
+      await c.end();
+    }
+  }
+
+  test('migrations: a schema-1 ledger is upgraded in place; its records keep every field and gain no refusals', async () => {
+    await a.ledger.markSent({ key: 'old', messageId: '<o>', sentAt: 'x', accepted: ['a@x'], response: '250 ok' });
+    await Promise.all([a.close(), b.close()]);
+    // Back to schema 1, as a database written by the release before this migration.
+    await rawExec('ALTER TABLE mail_sent DROP COLUMN rejected; DELETE FROM schema_migrations WHERE version > 1;');
+    a = await openStore(opts);
+    b = await openStore(opts);
+    expect(await a.version()).toBe(SCHEMA_VERSION);
+    expect(await a.ledger.sent('old')).toEqual({ key: 'old', messageId: '<o>', sentAt: 'x', accepted: ['a@x'], response: '250 ok' });
+    await a.ledger.markSent({ key: 'new', messageId: '<n>', sentAt: 'y', accepted: [], rejected: ['b@x'] });
+    expect((await b.ledger.sent('new'))?.rejected).toEqual(['b@x']);
+  });
+
   test('migrations: re-opening is a no-op; a database from newer code is refused', async () => {
     await a.ledger.markSent({ key: 'keep', messageId: '<k>', sentAt: 'x', accepted: [] });
     const again = await openStore(opts);
     expect(await again.version()).toBe(SCHEMA_VERSION);
     expect(await again.ledger.sent('keep')).toBeDefined();
     await again.close();
-    const bump = `INSERT INTO schema_migrations (version, applied_at) VALUES (${SCHEMA_VERSION + 1}, 'future')`;
-    if (backend === 'sqlite') {
-      const raw = new Database(path.join(opts.dataDir, 'app.sqlite'));
-      raw.exec(bump);
-      raw.close();
-    } else {
-      const c = new Client({ connectionString: opts.databaseUrl });
-      await c.connect();
-      await c.query(bump);
-      await c.end();
-    }
+    await rawExec(`INSERT INTO schema_migrations (version, applied_at) VALUES (${SCHEMA_VERSION + 1}, 'future')`);
     const e = await refusal(openStore(opts));
     expect(e.code).toBe('DATABASE_NEWER_THAN_CODE');
     expect(e.message).toContain(`version ${SCHEMA_VERSION + 1}`);
