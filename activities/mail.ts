@@ -3,11 +3,13 @@
  * is checked before sending and written after, so a retry, a replay or a
  * second worker never mails an office twice for the same thing.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
 import { PUBLIC_URL_TOKEN } from '../domain/links';
 import { escapeHtml, type MailMessage } from '../domain/mail';
 
+import type { ReportIndex } from '../store/types';
 import type { SentLedger } from './ledger';
 
 /** The part of a nodemailer transport this needs (tests may pass their own). */
@@ -24,6 +26,8 @@ export interface MailDeps {
   attachmentRoot: string;
   /** The web door's address, put in front of every link the workflow wrote (PUBLIC_URL). */
   publicUrl: string;
+  /** Where a report file written on another machine is read from (the store's copy), when it is not on this one. */
+  reportIndex?: ReportIndex;
 }
 
 export interface SendResult {
@@ -69,6 +73,17 @@ function canHeartbeat(): boolean {
 }
 
 export function createMailActivities(deps: MailDeps) {
+  /**
+   * A report file to attach. The batch runs on the worker that holds the cycle, and the report may have been
+   * written by another machine's worker: then its copy in the store is attached.
+   */
+  const attachment = async (a: { filename: string; path: string }, workflowId: string | undefined) => {
+    if (existsSync(a.path) || !deps.reportIndex || !workflowId) return { filename: a.filename, path: a.path };
+    const row = (await deps.reportIndex.list(workflowId)).find((r) => path.resolve(r.path) === path.resolve(a.path));
+    const content = row && (await deps.reportIndex.content(workflowId, row.format));
+    return content ? { filename: a.filename, content } : { filename: a.filename, path: a.path };
+  };
+
   const acts = {
     /**
      * Deliver a batch (one event's mail: a dispatch, a round of chasing) in one
@@ -109,6 +124,7 @@ export function createMailActivities(deps: MailDeps) {
       }
       let info;
       try {
+        const attachments = await Promise.all(msg.attachments.map((a) => attachment(a, msg.headers['X-Cycle-Id'])));
         info = await deps.transport.sendMail({
           from: deps.from,
           to: msg.to,
@@ -119,7 +135,7 @@ export function createMailActivities(deps: MailDeps) {
           messageId: msg.messageId,
           date: new Date(msg.date),
           headers: msg.headers,
-          attachments: msg.attachments.map((a) => ({ filename: a.filename, path: a.path })),
+          attachments,
         });
       } catch (e) {
         await deps.ledger.release(msg.key);

@@ -4,9 +4,11 @@
  * loopback: a message goes out once; a claim left by a crashed attempt is taken
  * over at once; a live claim makes the activity retry rather than send; the
  * recipients a server refused are still reported by an attempt that finds the
- * message already sent.
+ * message already sent; a report written on another machine is attached from
+ * the store.
  */
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as os from 'node:os';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -70,6 +72,19 @@ test('recipients refused with a sent message are reported again by a later attem
   expect(await run(() => acts.sendMail(msg))).toMatchObject({ status: 'already-sent', rejected: ['gone@test.local'] });
   expect((await store.ledger.sent('partly'))?.rejected).toEqual(['gone@test.local']);
   expect(received('partly')).toBeLessThanOrEqual(1);
+});
+
+test("a report written on another machine is attached from the store's copy", async () => {
+  const root = tempDir('mail-activity-elsewhere');
+  const elsewhere = createMailActivities({ transport, ledger: new StoreLedger(store.ledger), from: 'group@test.local', attachmentRoot: root, publicUrl: 'https://kaohe.example.test', reportIndex: store.reports });
+  const file = path.join(root, 'cycle-x', 'appraisal.csv'); // never written here
+  const bytes = Buffer.from('indicator,score\nt1,40\n');
+  await store.reports.record({ workflowId: 'cycle-x', unitId: 'u', year: 2026, format: 'csv', path: file, sha256: 'x', bytes: bytes.length, createdAt: 'now' }, bytes);
+  const msg = { ...message('with-report'), headers: { 'X-Cycle-Key': 'with-report', 'X-Cycle-Id': 'cycle-x' }, attachments: [{ filename: 'appraisal.csv', path: file }] };
+  expect(await run(() => elsewhere.sendMail(msg))).toMatchObject({ status: 'sent' });
+  await sink.waitFor(() => received('with-report') >= 1, 10_000, 'the message with its report');
+  const got = sink.messages.find((m) => m.header('x-cycle-key') === 'with-report');
+  expect(got?.parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['appraisal.csv', bytes.toString()]]);
 });
 
 test('a claim left by a crashed attempt on this host is taken over at once and the mail goes out', async () => {
