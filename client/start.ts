@@ -104,8 +104,8 @@ async function main() {
     // A server that cannot start at all (its port taken) is reported now, before anything else starts.
     await Promise.race([serverSpawned, booting]);
     // The worker is the slowest part to create and can start the moment the server is up, so what it needs loads
-    // first (the worker SDK, the store, the mail sink) and the web door loads while the worker thread reads the
-    // bundle. Each load blocks the event loop, so it turns between them: the server's readiness poll runs meanwhile.
+    // first (the worker SDK, the store, the mail sink), then the web door, all while the server boots. Each load
+    // blocks the event loop, so it turns between them: the server's readiness poll runs meanwhile.
     const { DefaultLogger, Runtime } = await loadThenYield(() => import('@temporalio/worker'));
     // The core's connection warnings would repeat every second while a server restarts; the supervisor says it once.
     // Signals are ours: the SDK must not shut the worker down behind the supervisor's back.
@@ -116,16 +116,17 @@ async function main() {
     }
     const [{ runWorker }, { openConfiguredStore }] = await loadThenYield(() => Promise.all([import('./startWorker'), import('../store')]));
     const opened = openConfiguredStore(config).then((s) => (stops.push(() => s.close()), s));
-    const [temporal, store, m] = await Promise.all([booting, opened, mail(config, stops), prepareBundle(config)]);
+    const ready = Promise.all([booting, opened, mail(config, stops), prepareBundle(config)]);
+    ready.catch(() => undefined); // awaited below
+    // The web door loads while the server is still booting (the main thread would otherwise wait idle), so that
+    // once it answers nothing blocks the loop while the worker connects and is created.
+    const [{ startWeb }, { connectClient }, { appContext }, { startCycle }] = await loadThenYield(() =>
+      Promise.all([import('../web/start'), import('../infra/connection'), import('../app/context'), import('../app/actions/admin')]),
+    );
+    const [temporal, store, m] = await ready;
     const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
     const worker = sup.keep('the worker', () => runWorker(cfg, m.transport, store));
     worker.catch(() => undefined); // awaited below
-    const [{ startWeb }, { connectClient }, { appContext }, { startCycle }] = await Promise.all([
-      import('../web/start'),
-      import('../infra/connection'),
-      import('../app/context'),
-      import('../app/actions/admin'),
-    ]);
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
     const app = appContext(client, cfg, store);
