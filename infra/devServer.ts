@@ -3,7 +3,7 @@
  * state in a SQLite file, on loopback, with the Web UI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, existsSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { requireProvisioned, type ProvisionedServer } from './provision';
@@ -158,15 +158,44 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
+/**
+ * A free TCP port on loopback, for a server started a moment later (tests, the bench). It is taken below the
+ * kernel's ephemeral range: a port from that range (what listening on port 0 gives) can be taken meanwhile as the
+ * local end of some outgoing connection, and the server then fails with "address already in use".
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  const from = Math.max(1024, low - 12_000);
+  for (let tries = 0; tries < 50 && from < low; tries++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (await canListen(port)) return port;
+  }
+  return listenOnce(0);
+}
+
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return listenOnce(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
+    srv.listen(port, '127.0.0.1', () => {
+      const got = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(got));
     });
   });
 }
