@@ -36,13 +36,10 @@ function fail(k: number): never {
 }
 
 type BaselineActivities = ReturnType<typeof createBaselineActivities>;
-const remoteActs = proxyActivities<BaselineActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumAttempts: 5 } });
-const localActs = proxyLocalActivities<BaselineActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumAttempts: 5 } });
-
-const { sendOneMail } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 5 },
-});
+/** Every baseline activity, as an activity or as a local one, with the same options. */
+const actOptions = { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumAttempts: 5 } } as const;
+const remoteActs = proxyActivities<BaselineActivities>(actOptions);
+const localActs = proxyLocalActivities<BaselineActivities>(actOptions);
 
 /**
  * Sleeps through the same sequence of wake-ups as a real plan-year, calls an
@@ -80,29 +77,29 @@ export interface BaselineMail {
   html: string;
 }
 
-const { sendMailsInOne } = proxyActivities<ReturnType<typeof createBaselineActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 5 },
-});
+type FloorInput = { delayMs: number; mails: BaselineMail[]; tag: string };
+
+async function floor(input: FloorInput, acts: typeof remoteActs): Promise<number> {
+  if (input.delayMs > 0) await sleep(input.delayMs);
+  return await acts.sendMailsInOne(input.mails.map((m, i) => ({ ...m, key: `${input.tag}/${i}` })));
+}
 
 /**
  * The dispatch floor: a trivial workflow that sleeps until the common instant, then sends the cycle's
  * e-mails in one activity (as the cycle does), with no domain logic, ledger or report.
  */
-export async function mailFloor(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
-  if (input.delayMs > 0) await sleep(input.delayMs);
-  return await sendMailsInOne(input.mails.map((m, i) => ({ ...m, key: `${input.tag}/${i}` })));
+export async function mailFloor(input: FloorInput): Promise<number> {
+  return floor(input, remoteActs);
 }
 
 /** The floor with the e-mails sent in one local activity, as the cycle sends them since "local-mail-delivery". */
-export async function mailFloorLocal(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
-  if (input.delayMs > 0) await sleep(input.delayMs);
-  return await localActs.sendMailsInOne(input.mails.map((m, i) => ({ ...m, key: `${input.tag}/${i}` })));
+export async function mailFloorLocal(input: FloorInput): Promise<number> {
+  return floor(input, localActs);
 }
 
 /** Sleep until the common instant, then send each e-mail with its own activity. */
-export async function mailBaseline(input: { delayMs: number; mails: BaselineMail[]; tag: string }): Promise<number> {
+export async function mailBaseline(input: FloorInput): Promise<number> {
   if (input.delayMs > 0) await sleep(input.delayMs);
-  await Promise.all(input.mails.map((m, i) => sendOneMail({ ...m, key: `${input.tag}/${i}` })));
+  await Promise.all(input.mails.map((m, i) => remoteActs.sendOneMail({ ...m, key: `${input.tag}/${i}` })));
   return input.mails.length;
 }

@@ -12,7 +12,7 @@ import type { supervisionCycle } from '../workflows/cycle';
 import type { mailBaseline } from './baselineWorkflows';
 import { bundles, unpreloadedBundle } from './bundles';
 import { CONFIG, log } from './config';
-import { criticalPath, type DispatchContext, type DispatchResult, type DispatchSpec } from './dispatchTypes';
+import { criticalPath, type DispatchContext, type DispatchMode, type DispatchResult, type DispatchSpec } from './dispatchTypes';
 import { bundleLineIndex, summarizeProfileDir } from './profile';
 import { fmt, warnings } from './report';
 import { cleanEnv } from './startup';
@@ -20,7 +20,7 @@ import { cpuSeconds, historyChain, median, memoryMiB, onCleanup, pool, quantile,
 import type { WorkerChildConfig } from './workerChild';
 
 /** The baseline workflow each non-product mode starts. */
-const FLOOR_WORKFLOW: Record<DispatchSpec['mode'], string> = { cycle: '', floor: 'mailFloor', localFloor: 'mailFloorLocal', baseline: 'mailBaseline' };
+const FLOOR_WORKFLOW: Record<DispatchMode, string> = { cycle: '', floor: 'mailFloor', localFloor: 'mailFloorLocal', baseline: 'mailBaseline' };
 
 let experimentSeq = 0;
 

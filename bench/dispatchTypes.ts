@@ -7,13 +7,15 @@ import type { BaselineMail } from './baselineWorkflows';
 import type { ProfileSummary } from './profile';
 import { tsMs, type HistoryEvent } from './util';
 
+/**
+ * cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity (the issue's floor);
+ * localFloor: the same with a local activity, as the cycle sends them; baseline: one activity per mail.
+ */
+export type DispatchMode = 'cycle' | 'floor' | 'localFloor' | 'baseline';
+
 export interface DispatchSpec {
   label: string;
-  /**
-   * cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity (the issue's floor);
-   * localFloor: the same with a local activity, as the cycle sends them; baseline: one activity per mail.
-   */
-  mode: 'cycle' | 'floor' | 'localFloor' | 'baseline';
+  mode: DispatchMode;
   n: number;
   tuning?: Partial<WorkerOptions>;
   smtpMax?: number;
@@ -37,11 +39,7 @@ export interface DispatchSpec {
 
 export interface DispatchResult {
   label: string;
-  /**
-   * cycle: the product; floor: a trivial workflow sending the cycle's mails in one activity (the issue's floor);
-   * localFloor: the same with a local activity, as the cycle sends them; baseline: one activity per mail.
-   */
-  mode: 'cycle' | 'floor' | 'localFloor' | 'baseline';
+  mode: DispatchMode;
   n: number;
   tuning?: Partial<WorkerOptions>;
   smtpMaxConnections: number | 'default (8)';

@@ -12,10 +12,10 @@ import { createCycleWorker } from '../worker/worker';
 import { dataPaths, loadConfig } from '../infra/config';
 import { openStore } from '../store';
 import { createBaselineActivities } from './baselineActivities';
-import type { DispatchSpec } from './dispatchTypes';
+import type { DispatchMode } from './dispatchTypes';
 
 export interface WorkerChildConfig {
-  mode: DispatchSpec['mode'];
+  mode: DispatchMode;
   address: string;
   namespace: string;
   taskQueue: string;

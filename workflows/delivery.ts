@@ -6,9 +6,10 @@
  * Since the patch "local-mail-delivery" a batch is a local activity: the worker
  * that runs the cycle's task sends it inside that task, so a month-end dispatch
  * costs the server one workflow task instead of two plus an activity task, and
- * the history keeps the batch's result, not the composed messages. Exactly-once
- * still rests on the sent ledger (check, claim, send, record), which a retried or
- * replayed local activity goes through like any other attempt.
+ * the history keeps the batch's result, not the composed messages. A replay reads
+ * that result; exactly-once still rests on the sent ledger (check, claim, send,
+ * record), which an attempt that runs again (a retry, or a task lost with its
+ * worker) goes through like any other.
  */
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
