@@ -30,6 +30,19 @@ export function preloadModules(workflowsPath = WORKFLOWS_PATH, sources = workflo
   return ['zod', 'luxon', ...own.map((f) => f.replace(/\.(ts|js)$/, ''))];
 }
 
+/**
+ * The bundle's inline source map keeps every position, so a workflow error's stack trace still names the TypeScript
+ * file, line and column, but not the sources' text (webpack's default copies every module's source into the map: 1.7
+ * of the bundle's 3.6 MB). The worker parses the map and compiles the bundle on every start, on its main thread and
+ * again on each workflow thread: the smaller bundle (1.9 MB) makes Worker.create about 90 ms faster here.
+ */
+export const BUNDLE_DEVTOOL = 'inline-nosources-source-map';
+
+/** What the bundler is told besides the entry point, shared by the cache and the tests' in-memory bundles. */
+export function bundlerOptions(workflowsPath = WORKFLOWS_PATH, sources?: string[]): Pick<BundleOptions, 'preloadModules' | 'webpackConfigHook'> {
+  return { preloadModules: preloadModules(workflowsPath, sources), webpackConfigHook: (config) => ({ ...config, devtool: BUNDLE_DEVTOOL }) };
+}
+
 export interface BundleCacheOptions {
   workflowsPath: string;
   /** Where bundles are kept (callers pass DATA_DIR/bundle from the configuration; this default is for tools). */
@@ -99,7 +112,7 @@ export function bundleKey(o: BundleCacheOptions, sources = workflowSources(o.wor
   // Paths relative to the checkout, like the sources: the same code gives the same key wherever it is.
   const root = path.dirname(path.dirname(o.workflowsPath));
   const preload = (o.preloadModules ?? preloadModules(o.workflowsPath, sources)).map((m) => (path.isAbsolute(m) ? path.relative(root, m) : m));
-  entry('options', JSON.stringify({ preloadModules: preload, ignoreModules: o.ignoreModules ?? [] }));
+  entry('options', JSON.stringify({ preloadModules: preload, ignoreModules: o.ignoreModules ?? [], devtool: BUNDLE_DEVTOOL }));
   const lockfile = o.lockfile ?? path.join(REPO_ROOT, 'package-lock.json');
   entry('lockfile', existsSync(lockfile) ? readFileSync(lockfile) : 'none');
   for (const f of sources) entry(path.relative(root, f), readFileSync(f));
@@ -117,7 +130,8 @@ export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBu
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: o.workflowsPath,
-    preloadModules: o.preloadModules ?? preloadModules(o.workflowsPath, sources),
+    ...bundlerOptions(o.workflowsPath, sources),
+    ...(o.preloadModules ? { preloadModules: o.preloadModules } : {}),
     ignoreModules: o.ignoreModules,
     logger: new DefaultLogger('WARN'),
   });

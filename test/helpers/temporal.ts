@@ -11,7 +11,7 @@ import { createTimeSkippingEnvironment } from '../../infra/testServer';
 import { MailSink } from '../../infra/smtpSink';
 import { smtpTransport } from '../../infra/connection';
 import { createCycleWorker, WORKFLOWS_PATH } from '../../worker/worker';
-import { preloadModules } from '../../worker/bundle';
+import { bundlerOptions } from '../../worker/bundle';
 
 let runtimeInstalled = false;
 /** Quiet the SDK's own logging in tests (warnings and errors still show). */
@@ -34,7 +34,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundle the workflow code once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: preloadModules(WORKFLOWS_PATH), logger: new DefaultLogger('WARN') });
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundlerOptions(WORKFLOWS_PATH), logger: new DefaultLogger('WARN') });
   return bundlePromise;
 }
 

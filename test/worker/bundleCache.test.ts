@@ -58,6 +58,17 @@ test('built once, reused on the next start, rebuilt when a file two imports away
   expect(code).not.toContain('first-version');
 });
 
+test("the bundle's source map keeps the positions of every source but not their text", async () => {
+  const { codePath } = await workflowBundleFor({ workflowsPath: entry, cacheDir, lockfile });
+  const code = readFileSync(codePath, 'utf8');
+  const inline = code.slice(code.lastIndexOf('//# sourceMappingURL=data:'));
+  const map = JSON.parse(Buffer.from(inline.slice(inline.indexOf('base64,') + 'base64,'.length), 'base64').toString()) as { sources: string[]; mappings: string; sourcesContent?: unknown[] };
+  expect(map.sources).toEqual(expect.arrayContaining([rule, path.join(root, 'workflows', 'greeting.ts')]));
+  expect(map.mappings.length).toBeGreaterThan(1000);
+  expect(map.sourcesContent ?? []).toEqual([]);
+  expect(code).not.toContain("const word = (): string => 'first-version'"); // the TypeScript text is not carried along
+});
+
 test('the lockfile and the bundler options are part of the key', () => {
   const before = bundleKey({ workflowsPath: entry, lockfile });
   writeFileSync(lockfile, '{"lockfileVersion":3,"packages":{"node_modules/zod":{"version":"3.25.77"}}}\n');
