@@ -1,13 +1,15 @@
 /**
  * A real SMTP server on loopback that keeps every message it receives: in
- * memory (parsed, for tests) and, when given a folder, as .eml files a person
- * can open. Used by `npm start` when no SMTP_URL is set, and by the tests.
+ * memory (parsed, for tests and simulations) and, when given a folder, as .eml
+ * files a person can open. Used by `npm start` when no SMTP_URL is set (the
+ * folder only: a sink that runs for months must not hold every message in
+ * memory), and by the tests.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 
 export interface ReceivedMail {
   seq: number;
@@ -24,6 +26,11 @@ export interface SinkOptions {
   port?: number;
   /** Folder to write each message into as NNNNNN.eml. */
   dir?: string;
+  /**
+   * Keep each message parsed in `messages` (default true). False (only with `dir`): the folder is the only record,
+   * nothing accumulates in memory and the MIME parser is never loaded.
+   */
+  inMemory?: boolean;
   /** Recipients the server refuses permanently (550). */
   rejectRecipients?: (address: string) => boolean;
   /** Called at every MAIL FROM (n counts them), before the message is accepted: tests slow delivery or crash a worker here. */
@@ -45,7 +52,9 @@ export class MailSink {
   }
 
   async start(): Promise<this> {
+    if (this.options.inMemory === false && !this.options.dir) throw new Error('a mail sink that keeps nothing in memory needs a folder (dir)');
     if (this.options.dir) mkdirSync(this.options.dir, { recursive: true });
+    const parse = this.options.inMemory === false ? undefined : (await import('mailparser')).simpleParser;
     const opts: SMTPServerOptions = {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -72,8 +81,17 @@ export class MailSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
+          if (!parse) {
+            // A message that cannot be written is refused (the sender retries), as a parse failure is below.
+            try {
+              this.keepAndWake(raw);
+            } catch (e) {
+              return cb(e as Error);
+            }
+            return cb();
+          }
           // Readers use the headers, text and html as sent: mailparser's derived views (text as HTML with links found) are not needed.
-          simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+          parse(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
             .then((parsed) => {
               this.record(raw, parsed, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', session.envelope.rcptTo.map((r) => r.address));
               cb();
@@ -128,6 +146,11 @@ export class MailSink {
       },
     };
     this.messages.push(mail);
+    this.keepAndWake(raw);
+  }
+
+  /** Writes the message to the folder (if any) and wakes the waiters whose condition now holds. */
+  private keepAndWake(raw: Buffer) {
     if (this.options.dir) this.keep(raw);
     this.waiters = this.waiters.filter((w) => {
       if (w.pred()) {
