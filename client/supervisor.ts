@@ -18,21 +18,31 @@ export interface SupervisorOptions {
   windowMs?: number;
 }
 
+interface Part {
+  name: string;
+  /** Settles when the first start has; a part still starting when everything stops is stopped once it runs. */
+  starting?: Promise<unknown>;
+  current?: Running;
+}
+
 export class Supervisor {
-  private readonly parts: { name: string; current?: Running }[] = [];
+  private readonly parts: Part[] = [];
   private stopping = false;
 
   constructor(private readonly o: SupervisorOptions) {}
 
   /** Start a part and keep it running; resolves once it first started (a failure to start at all is thrown). */
   async keep(name: string, start: () => Promise<Running>): Promise<void> {
-    const part: { name: string; current?: Running } = { name };
+    if (this.stopping) throw new Error(`${name} was not started: everything is stopping`);
+    const part: Part = { name };
     this.parts.push(part);
-    part.current = await start();
+    const first = start().then((running) => (part.current = running));
+    part.starting = first.catch(() => undefined);
+    await first;
     void this.watch(part, start);
   }
 
-  private async watch(part: { name: string; current?: Running }, start: () => Promise<Running>) {
+  private async watch(part: Part, start: () => Promise<Running>) {
     const backoff = this.o.backoffMs ?? [1000, 2000, 4000, 8000, 16000];
     const windowMs = this.o.windowMs ?? 120_000;
     const failures: number[] = [];
@@ -64,6 +74,7 @@ export class Supervisor {
     this.stopping = true;
     for (const part of [...this.parts].reverse()) {
       try {
+        await part.starting;
         await part.current?.stop();
       } catch (e) {
         onError(part.name, e as Error);

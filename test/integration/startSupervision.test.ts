@@ -2,12 +2,12 @@
  * `npm start` supervises what it runs: a Temporal server that dies is named,
  * restarted on the same SQLite file, and the cycle command works again; a
  * start that is itself killed (SIGKILL) takes its server with it, and the next
- * start does not trip over anything left behind.
+ * start does not trip over anything left behind; a bad plan stops the server it started.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { freePort } from '../../infra/devServer';
+import { freePort, isPortOpen } from '../../infra/devServer';
 import { REPO_ROOT } from '../../infra/paths';
 import { tempDir } from '../helpers/temporal';
 
@@ -96,4 +96,25 @@ test('npm start killed with SIGKILL takes its server along; the next start comes
     await new Promise((r) => again.proc.once('exit', r));
   }
   expect(existsSync(path.join(dataDir, 'temporal', 'dev-server.pid'))).toBe(false);
+});
+
+test('a bad plan file is the one thing said: the server started meanwhile is stopped again and nothing else starts', async () => {
+  const planFile = path.join(path.dirname(dataDir), 'bad-plan.yaml');
+  writeFileSync(planFile, 'unit:\n  id: x\n  points: [not, a, number\n');
+  const saved = env;
+  env = { ...env, PLAN_FILE: planFile };
+  try {
+    const s = start();
+    const code = await new Promise<number | null>((r) => s.proc.once('exit', r));
+    expect(code).toBe(1);
+    expect(s.out()).toMatch(/^error: .*bad-plan\.yaml: 1 problem found/m);
+    expect(s.out()).toMatch(/bad-plan\.yaml:4 \(plan\): is not valid YAML/);
+    expect(s.out()).not.toContain('stopping:'); // only the plan's error, not a shutdown report
+    expect(s.out()).not.toContain('engine is running');
+    // The server it spawned is gone with it: its pid file is removed and its port is free again.
+    expect(existsSync(path.join(dataDir, 'temporal', 'dev-server.pid'))).toBe(false);
+    expect(await isPortOpen('127.0.0.1', Number(env.DEV_SERVER_PORT))).toBe(false);
+  } finally {
+    env = saved;
+  }
 });
