@@ -4,7 +4,7 @@
  * zip-expansion limits are checked before any parser sees the bytes.
  */
 import { readFileSync, statSync } from 'node:fs';
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 
 export const DOCUMENT_LIMITS = {
   /** A signed plan is a few pages: anything larger is the wrong file. */
@@ -21,8 +21,10 @@ export class DocumentError extends Error {
 /** Check a zip's declared sizes from its central directory, without inflating anything. */
 export async function checkZip(bytes: Uint8Array, file: string): Promise<JSZip> {
   let zip: JSZip;
+  // Loaded when a document is read: the web door that offers the import starts without it.
+  const { default: Zip } = await import('jszip');
   try {
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: false });
+    zip = await Zip.loadAsync(bytes, { checkCRC32: false });
   } catch (e) {
     throw new DocumentError(`${file} is not a readable Office file (${(e as Error).message}): save it again from Word or Excel`);
   }
