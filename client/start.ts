@@ -134,11 +134,10 @@ async function main() {
     const opened = openConfiguredStore(config).then((s) => (stops.push(() => s.close()), s));
     const ready = Promise.all([booting, opened, mail(config, stops), prepareBundle(config)]);
     ready.catch(() => undefined); // awaited below
-    const withServer = (address: string): AppConfig => ({ ...config, temporal: { ...config.temporal, address, connectionOptions: { ...config.temporal.connectionOptions, address } } });
     // The worker is created the moment its parts are ready: its workflow thread then reads the bundle on the other
     // core while the web door loads here.
     const [temporal, store, m] = await ready;
-    const cfg = withServer(temporal.address);
+    const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
     const worker = sup.keep('the worker', () => runWorker(cfg, m.transport, store));
     worker.catch(() => undefined); // awaited below
     const [{ startWeb }, { connectClient }, { appContext }, { startCycle }] = await loadThenYield(() =>
