@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { smtpTransport } from '../infra/connection';
 import { MailSink } from '../infra/smtpSink';
 import { createTimeSkippingEnvironment } from '../infra/testServer';
@@ -40,11 +40,13 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), `cycle-${o.name}-`));
   // The server, the sink and the store start side by side; the store is the product's default (SQLite) in the temp folder.
-  // Each part is started inside a promise, so one that throws at once (no test server provisioned) is settled too.
+  // Each part is begun now, in a promise's executor (which runs at once), so the server's process is spawned before
+  // `whileStarting` runs, and a part that throws at once (no test server provisioned) is settled like the others.
+  const begin = <P>(start: () => Promise<P>) => new Promise<P>((resolve) => resolve(start()));
   const starting = Promise.allSettled([
-    Promise.resolve().then(createTimeSkippingEnvironment),
-    Promise.resolve().then(() => new MailSink().start()),
-    Promise.resolve().then(() => openStore({ dataDir: dir, legacy: false })),
+    begin(createTimeSkippingEnvironment),
+    begin(() => new MailSink().start()),
+    begin(() => openStore({ dataDir: dir, legacy: false })),
   ] as const);
   let prepareFailure: { error: unknown } | undefined;
   try {
@@ -79,10 +81,12 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
       bundleCache: o.bundleDir ? { dir: o.bundleDir } : undefined,
       // The cycle runs on this thread (the SDK's debug mode), not on a workflow thread: a simulation is one cycle
       // driven by round trips, where starting a thread (it loads the SDK again) and a hop to it per workflow task
-      // cost more than they save (3.9 s → 3.4 s for the whole command, median of five each). The same code, the
-      // same determinism; only the SDK's deadlock timeout is off, so a workflow stuck in a loop would hang a
-      // simulation instead of failing it. The product's workers keep their threads.
-      tuning: { debugMode: true },
+      // cost more than they save (3.9 s → 3.4 s for the whole command, median of five each). The same code and the
+      // same determinism. Debug mode also installs the SDK's promise hook and stack-trace and rejection handlers in
+      // this process, and lifts the deadlock timeout: it is put back (a workflow task stuck in a loop fails after
+      // 5 s rather than hanging the command past Ctrl-C). The product's workers keep their threads.
+      // (isolateExecutionTimeout is the SDK's own setting, in WorkerOptionsWithDefaults, not yet typed on WorkerOptions.)
+      tuning: { debugMode: true, ...({ isolateExecutionTimeout: '5s' } as Partial<WorkerOptions>) },
     });
     outcome = { ok: true, value: await worker.runUntil(() => run({ env, sink, taskQueue })) };
   } catch (error) {
