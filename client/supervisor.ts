@@ -20,7 +20,7 @@ export interface SupervisorOptions {
 
 interface Part {
   name: string;
-  /** Settles when the first start has; a part still starting when everything stops is stopped once it runs. */
+  /** Settles when its latest start has; a part still starting when everything stops is stopped once it runs. */
   starting?: Promise<unknown>;
   current?: Running;
 }
@@ -36,10 +36,15 @@ export class Supervisor {
     if (this.stopping) throw new Error(`${name} was not started: everything is stopping`);
     const part: Part = { name };
     this.parts.push(part);
-    const first = start().then((running) => (part.current = running));
-    part.starting = first.catch(() => undefined);
-    await first;
+    await this.begin(part, start);
     void this.watch(part, start);
+  }
+
+  /** Start (or restart) a part; stopAll waits for a start under way, then stops what it started. */
+  private begin(part: Part, start: () => Promise<Running>): Promise<Running> {
+    const started = start().then((running) => (part.current = running));
+    part.starting = started.catch(() => undefined);
+    return started;
   }
 
   private async watch(part: Part, start: () => Promise<Running>) {
@@ -61,7 +66,8 @@ export class Supervisor {
       await new Promise((r) => setTimeout(r, delay));
       if (this.stopping) return;
       try {
-        part.current = await start();
+        await this.begin(part, start);
+        if (this.stopping) return; // stopAll waited for this start and stops it
         this.o.log(`${part.name} is running again`);
       } catch (e) {
         part.current = { ended: Promise.resolve(`could not restart: ${(e as Error).message.split('\n')[0]}`), stop: async () => undefined };
