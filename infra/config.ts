@@ -60,7 +60,7 @@ const envSchema = z.object({
   /**
    * Workflows kept in the worker's sticky cache (0 turns it off); unset, the SDK sizes it from the heap. Every cycle
    * wakes at the same month-end instant, so a cap below the number of cycles makes evicted ones replay at exactly that
-   * moment: at 2,000 cycles a cap of 400-1,000 cost 1.16-1.45x the dispatch time for 0.4-0.6x the peak RSS
+   * moment: at 2,000 cycles caps of 400-600 cost 1.16-1.32x the dispatch time for 0.56-0.6x the peak RSS
    * (docs/performance.md). Set one only where memory is short.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ invalid_type_error: 'must be a whole number of workflows' }).int('must be a whole number of workflows').min(0, 'must be 0 or more (0 turns the cache off)').max(100_000).optional(),
