@@ -25,11 +25,6 @@ export interface PrivateSimulationOptions {
   mailFrom: string;
   /** Where the cached workflow bundle lives (DATA_DIR/bundle): the run then starts without bundling. */
   bundleDir?: string;
-  /**
-   * Work that needs none of the parts (reading the plan), done while they start: the main thread would otherwise
-   * wait for the server idle. If it throws, everything is stopped again and its error is the run's.
-   */
-  whileStarting?: () => void;
 }
 
 export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run: (s: PrivateSimulation) => Promise<T>): Promise<T> {
@@ -40,21 +35,12 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), `cycle-${o.name}-`));
   // The server, the sink and the store start side by side; the store is the product's default (SQLite) in the temp folder.
-  // Each part is begun now, in a promise's executor (which runs at once), so the server's process is spawned before
-  // `whileStarting` runs, and a part that throws at once (no test server provisioned) is settled like the others.
-  const begin = <P>(start: () => Promise<P>) => new Promise<P>((resolve) => resolve(start()));
-  const starting = Promise.allSettled([
-    begin(createTimeSkippingEnvironment),
-    begin(() => new MailSink().start()),
-    begin(() => openStore({ dataDir: dir, legacy: false })),
+  // Each part is started inside a promise, so one that throws at once (no test server provisioned) is settled too.
+  const started = await Promise.allSettled([
+    Promise.resolve().then(createTimeSkippingEnvironment),
+    Promise.resolve().then(() => new MailSink().start()),
+    Promise.resolve().then(() => openStore({ dataDir: dir, legacy: false })),
   ] as const);
-  let prepareFailure: { error: unknown } | undefined;
-  try {
-    o.whileStarting?.();
-  } catch (error) {
-    prepareFailure = { error };
-  }
-  const started = await starting;
   const [env, sink, store] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [TestWorkflowEnvironment?, MailSink?, OpenedStore?];
   /** Stops what started and removes the folder, whatever fails; the first failure to stop, if any. */
   const stopAll = async (): Promise<unknown> => {
@@ -62,9 +48,9 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
     rmSync(dir, { recursive: true, force: true });
     return stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   };
-  if (!env || !sink || !store || prepareFailure) {
+  if (!env || !sink || !store) {
     await stopAll();
-    throw prepareFailure ? prepareFailure.error : (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+    throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
   }
   const transport = smtpTransport(sink.url);
   const taskQueue = o.name;

@@ -7,12 +7,9 @@ import type { CycleState } from '../domain/cycle';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { supervisionCycle } from '../workflows/cycle';
 
-/**
- * `inspect` sees the finished cycle's handle before the private server goes away (tests read its audit log). The plan
- * may be given as its loader, which then runs while the private server starts.
- */
+/** `inspect` sees the finished cycle's handle before the private server goes away (tests read its audit log). */
 export async function simulateYear(
-  planOrLoader: Plan | (() => Plan),
+  plan: Plan,
   scenarioName: string,
   onMonth?: (m: number, of: number) => void,
   inspect?: (handle: WorkflowHandle<typeof supervisionCycle>) => Promise<void>,
@@ -20,10 +17,8 @@ export async function simulateYear(
   bundleDir?: string,
 ): Promise<SimulationResult> {
   const scenario = loadScenario(scenarioName);
-  let plan = typeof planOrLoader === 'function' ? undefined : planOrLoader;
-  const whileStarting = typeof planOrLoader === 'function' ? () => void (plan = planOrLoader()) : undefined;
-  return withPrivateSimulation({ name: 'simulate', mailFrom: 'assessment-group@simulation.local', bundleDir, whileStarting }, async ({ env, sink, taskQueue }) => {
-    const { result, workflowId } = await runSimulation({ env, taskQueue, plan: plan!, scenario, onMonth });
+  return withPrivateSimulation({ name: 'simulate', mailFrom: 'assessment-group@simulation.local', bundleDir }, async ({ env, sink, taskQueue }) => {
+    const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
     const runs = await historyByRun(env.client, workflowId);
     const handle = env.client.workflow.getHandle<typeof supervisionCycle>(workflowId);
     const state = await handle.query(stateQuery);

@@ -1,7 +1,6 @@
 /** `cycle simulate`: a plan's whole year on a private time-skipping server with scripted offices and a mail sink. */
 import type { Command } from 'commander';
 import { bundleCacheDir } from '../../infra/config';
-import type { Plan } from '../../domain/plan';
 import { loadPlan } from '../planLoader';
 import { CliError, EXIT, type CommandEnv } from './support';
 import { runWhatIf } from './whatIf';
@@ -18,22 +17,19 @@ export function register(program: Command, env: CommandEnv) {
     .action(async (file: string | undefined, o: { scenario: string; json?: boolean; from?: string; year?: string }) => {
       if (o.from) return runWhatIf(env, o.from, o);
       if (!file) throw new CliError('give a plan file to simulate, or --from UNIT for a what-if from a running cycle', EXIT.input);
+      const plan = loadPlan(file);
       const { simulateYear } = await import('../simulateCommand');
-      // The plan is read while the private server starts; a bad plan stops it again and is the error.
-      let plan: Plan | undefined;
-      const r = await simulateYear(() => (plan = loadPlan(file)), o.scenario, (m, of) => {
+      const r = await simulateYear(plan, o.scenario, (m, of) => {
         const bar = '█'.repeat(m) + '·'.repeat(of - m);
-        if (process.stderr.isTTY) process.stderr.write(`\r  simulating ${plan!.year}: ${bar} month ${m}/${of}${m === of ? '\n' : ''}`);
-        else if (!o.json) process.stderr.write(`  simulating ${plan!.year}: ${bar} month ${m}/${of}\n`);
+        if (process.stderr.isTTY) process.stderr.write(`\r  simulating ${plan.year}: ${bar} month ${m}/${of}${m === of ? '\n' : ''}`);
+        else if (!o.json) process.stderr.write(`  simulating ${plan.year}: ${bar} month ${m}/${of}\n`);
       }, undefined, bundleCacheDir(env.config()));
-      const ran: Plan | undefined = plan;
-      if (!ran) throw new Error('the simulation ran without its plan');
       const a = r.result.appraisal;
       env.print(o.json, { appraisal: a, mail: r.mail, lateness: r.lateness, history: { runs: r.runs, totalEvents: r.totalEvents }, workflowId: r.workflowId, scenario: r.scenario }, () => {
         const kinds: Record<string, number> = {};
         for (const m of r.mail) kinds[m.kind] = (kinds[m.kind] ?? 0) + 1;
         return [
-          `scenario ${r.scenario}: ${ran.unit.name.zh} ${ran.year}`,
+          `scenario ${r.scenario}: ${plan.unit.name.zh} ${plan.year}`,
           `appraisal: ${a.total} / ${a.maxPoints}, ${a.gradeName}; ${a.consequence}`,
           ...a.categories.map((c) => `  ${c.name}: ${c.points} / ${c.maxPoints}`),
           `mail: ${r.mail.length} (${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')})`,

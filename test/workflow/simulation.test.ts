@@ -3,8 +3,7 @@
  * report still arrives and is what the appraisal scores; the leader acts in
  * office hours on working days; lateness is reported per office and period;
  * nothing is left in the temp folder. People due at the same instant act at
- * once, but one office's acts keep their order. The plan can be read while the
- * private server starts; a bad one stops it again.
+ * once, but one office's acts keep their order.
  */
 import { readdirSync } from 'node:fs';
 import * as os from 'node:os';
@@ -62,15 +61,4 @@ test("one office's late report and its next on-time report, due at the same 10:0
   const [late, next] = [filed(jan.period), filed(feb.period)];
   expect(Math.abs(late.at - next.at)).toBeLessThan(60_000); // the same instant of the plan clock
   expect(late.seq).toBeLessThan(next.seq); // and in the order the office filed them: the newer progress stands
-});
-
-test('a plan read while the private server starts: a bad one is the error, and nothing is left behind', async () => {
-  const before = readdirSync(os.tmpdir()).filter((f) => f.startsWith('cycle-simulate-')).length;
-  const bad = path.join(tempDir('simulation'), 'bad-plan.yaml');
-  writeFileSync(bad, 'unit: [unclosed\n');
-  await expect(simulateYear(() => loadPlan(bad), 'all-on-time')).rejects.toThrow(/bad-plan\.yaml: 1 problem found/);
-  expect(readdirSync(os.tmpdir()).filter((f) => f.startsWith('cycle-simulate-')).length).toBe(before);
-  // A good plan given as its loader runs the year as a plan given whole does.
-  const r = await simulateYear(() => loadPlan(SEED_PLAN_PATH), 'all-on-time');
-  expect(r.result.appraisal.total).toBe(680);
 });
