@@ -14,7 +14,6 @@
 import { DateTime } from 'luxon';
 import { bundleCacheDir, ConfigError, dataPaths, describeConfig, loadConfig, type AppConfig } from '../infra/config';
 import { isPortOpen, waitForTemporal, type DevServer } from '../infra/devServer';
-import type { Plan } from '../domain/plan';
 import { loadPlan, PlanError } from './planLoader';
 import { runDevServer, stopLeftoverDevServer, waitForPortFree } from './startParts';
 import { Supervisor } from './supervisor';
@@ -72,29 +71,24 @@ async function loadThenYield<T>(load: () => Promise<T>): Promise<T> {
   return loaded;
 }
 
-/** The plan this start runs: the plan file's, or its plan run for the configured (or current) year. */
-function planForThisStart(config: AppConfig): { plan: Plan; fileYear: number } {
-  const probe = loadPlan(config.plan.file);
-  const year = config.plan.year ?? DateTime.now().setZone(probe.timeZone).year;
-  // The plan run for another year can still fail (no holiday data for it).
-  return { plan: year === probe.year ? probe : loadPlan(config.plan.file, { year }), fileYear: probe.year };
-}
-
 async function main() {
   const t0 = Date.now();
   const config = loadConfig();
+  const probe = loadPlan(config.plan.file); // fail fast on a bad plan before starting anything
+  const year = config.plan.year ?? DateTime.now().setZone(probe.timeZone).year;
+  // The plan run for this year can still fail (no holiday data for it): before anything starts, too.
+  const plan = year === probe.year ? probe : loadPlan(config.plan.file, { year });
 
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
-  /** Stops what runs and exits; `quietly` for a start refused before anything but the server ran (a bad plan). */
-  const stopAll = async (code: number, why?: string, quietly = false) => {
+  const stopAll = async (code: number, why?: string) => {
     if (stopping) return;
     stopping = true;
     if (why) console.error(`error: ${why}`);
-    if (!quietly) console.log('\nstopping: web, worker, store, mail sink, Temporal server …');
+    console.log('\nstopping: web, worker, store, mail sink, Temporal server …');
     await sup.stopAll((name, e) => console.error(`  while stopping ${name}: ${e.message}`));
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`  while stopping: ${e.message}`));
-    if (!quietly) console.log('stopped. `npm start` again continues the same cycles.');
+    console.log('stopped. `npm start` again continues the same cycles.');
     process.exit(code);
   };
   const sup = new Supervisor({ log: say, giveUp: (why) => void stopAll(1, why) });
@@ -109,19 +103,9 @@ async function main() {
     // The server boots while everything else loads: its process must run before the first load blocks the loop.
     // A server that cannot start at all (its port taken) is reported now, before anything else starts.
     await Promise.race([serverSpawned, booting]);
-    // The plan is read while the server boots (reading it takes a fifth of a second); a bad plan stops the server
-    // again before anything else starts, and the error is all that is said.
-    let plan: Plan;
-    let fileYear: number;
-    try {
-      ({ plan, fileYear } = planForThisStart(config));
-    } catch (e) {
-      if (e instanceof PlanError) return void (await stopAll(1, e.message, true));
-      throw e;
-    }
     // The worker is the slowest part to create and can start the moment the server is up, so what it needs loads
-    // first (the worker SDK, the store, the mail sink) while the server boots. Each load blocks the event loop, so
-    // it turns between them: the server's readiness poll runs meanwhile.
+    // first (the worker SDK, the store, the mail sink), then the web door, all while the server boots. Each load
+    // blocks the event loop, so it turns between them: the server's readiness poll runs meanwhile.
     const { DefaultLogger, Runtime } = await loadThenYield(() => import('@temporalio/worker'));
     // The core's connection warnings would repeat every second while a server restarts; the supervisor says it once.
     // Signals are ours: the SDK must not shut the worker down behind the supervisor's back.
@@ -134,15 +118,15 @@ async function main() {
     const opened = openConfiguredStore(config).then((s) => (stops.push(() => s.close()), s));
     const ready = Promise.all([booting, opened, mail(config, stops), prepareBundle(config)]);
     ready.catch(() => undefined); // awaited below
-    // The worker is created the moment its parts are ready: its workflow thread then reads the bundle on the other
-    // core while the web door loads here.
+    // The web door loads while the server is still booting (the main thread would otherwise wait idle), so that
+    // once it answers nothing blocks the loop while the worker connects and is created.
+    const [{ startWeb }, { connectClient }, { appContext }, { startCycle }] = await loadThenYield(() =>
+      Promise.all([import('../web/start'), import('../infra/connection'), import('../app/context'), import('../app/actions/admin')]),
+    );
     const [temporal, store, m] = await ready;
     const cfg: AppConfig = { ...config, temporal: { ...config.temporal, address: temporal.address, connectionOptions: { ...config.temporal.connectionOptions, address: temporal.address } } };
     const worker = sup.keep('the worker', () => runWorker(cfg, m.transport, store));
     worker.catch(() => undefined); // awaited below
-    const [{ startWeb }, { connectClient }, { appContext }, { startCycle }] = await loadThenYield(() =>
-      Promise.all([import('../web/start'), import('../infra/connection'), import('../app/context'), import('../app/actions/admin')]),
-    );
     const client = await connectClient(cfg);
     stops.push(() => client.connection.close());
     const app = appContext(client, cfg, store);
@@ -162,7 +146,7 @@ Supervision cycle engine is running (ready in ${((Date.now() - t0) / 1000).toFix
   Store:     ${store.backend === 'sqlite' ? `SQLite in ${dataPaths(cfg.dataDir).database}` : `PostgreSQL at ${describeConfig(cfg).database}`}${store.imported.ledger || store.imported.evidence ? ` (imported ${store.imported.ledger} sent records and ${store.imported.evidence} evidence files from the old folders)` : ''}
   Mail:      ${m.note}
   Cycle:     ${outcome.workflowId} for ${plan.unit.name.zh} (${plan.unit.name.en}), plan year ${plan.year}: ${outcome.status}
-             plan file ${config.plan.file}${plan.year !== fileYear ? ` (its ${fileYear} plan run for ${plan.year})` : ''}
+             plan file ${config.plan.file}${year !== probe.year ? ` (its ${probe.year} plan run for ${year})` : ''}
   Try:       npx cycle status ${plan.unit.id} --year ${plan.year}
              npx cycle list
   Stop:      Ctrl-C (running \`npm start\` again continues the same cycles)
