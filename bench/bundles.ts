@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { BUNDLE_DEVTOOL, workflowBundleFor } from '../worker/bundle';
+import { withBundleDevtool, workflowBundleFor } from '../worker/bundle';
 import { WORKFLOWS_PATH } from '../worker/worker';
 
 export interface BuiltBundle {
@@ -26,7 +26,7 @@ export async function bundles(dir: string): Promise<{ cycle: BuiltBundle; baseli
   if (!built.baseline) {
     const t = performance.now();
     // Built as the product's is (the same source-map setting), so a worker start costs both the same.
-    const b = await bundleWorkflowCode({ workflowsPath: require.resolve('./baselineWorkflows'), webpackConfigHook: (c) => ({ ...c, devtool: BUNDLE_DEVTOOL }), logger: new DefaultLogger('WARN') });
+    const b = await bundleWorkflowCode({ workflowsPath: require.resolve('./baselineWorkflows'), webpackConfigHook: withBundleDevtool, logger: new DefaultLogger('WARN') });
     const file = path.join(dir, 'baseline-bundle.js');
     writeFileSync(file, b.code);
     built.baseline = { code: b.code, file, ms: performance.now() - t };

@@ -38,9 +38,12 @@ export function preloadModules(workflowsPath = WORKFLOWS_PATH, sources = workflo
  */
 export const BUNDLE_DEVTOOL = 'inline-nosources-source-map';
 
+/** The bundler's webpack configuration with that source map: for every bundle a worker runs, the bench's included. */
+export const withBundleDevtool: NonNullable<BundleOptions['webpackConfigHook']> = (config) => ({ ...config, devtool: BUNDLE_DEVTOOL });
+
 /** What the bundler is told besides the entry point, shared by the cache and the tests' in-memory bundles. */
 export function bundlerOptions(workflowsPath = WORKFLOWS_PATH, sources?: string[]): Pick<BundleOptions, 'preloadModules' | 'webpackConfigHook'> {
-  return { preloadModules: preloadModules(workflowsPath, sources), webpackConfigHook: (config) => ({ ...config, devtool: BUNDLE_DEVTOOL }) };
+  return { preloadModules: preloadModules(workflowsPath, sources), webpackConfigHook: withBundleDevtool };
 }
 
 export interface BundleCacheOptions {
@@ -130,8 +133,8 @@ export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBu
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: o.workflowsPath,
-    ...bundlerOptions(o.workflowsPath, sources),
-    ...(o.preloadModules ? { preloadModules: o.preloadModules } : {}),
+    preloadModules: o.preloadModules ?? preloadModules(o.workflowsPath, sources),
+    webpackConfigHook: withBundleDevtool,
     ignoreModules: o.ignoreModules,
     logger: new DefaultLogger('WARN'),
   });
