@@ -11,6 +11,7 @@ import { smtpTransport } from '../infra/connection';
 import { MailSink } from '../infra/smtpSink';
 import { createTimeSkippingEnvironment } from '../infra/testServer';
 import { openStore, type OpenedStore } from '../store';
+import { pauseWorkflowPromiseHook } from '../worker/promiseHook';
 import { createCycleWorker } from '../worker/worker';
 
 export interface PrivateSimulation {
@@ -55,6 +56,7 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   const transport = smtpTransport(sink.url);
   const taskQueue = o.name;
   let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+  let resumePromiseHook = (): void => undefined;
   try {
     const worker = await createCycleWorker({
       connection: env.nativeConnection,
@@ -70,10 +72,13 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
       // cost more than they save (3.9 s → 3.4 s for the whole command, median of five each). The same code and the
       // same determinism. Debug mode also installs the SDK's promise hook and stack-trace and rejection handlers in
       // this process, and lifts the deadlock timeout: it is put back (a workflow task stuck in a loop fails after
-      // 5 s rather than hanging the command past Ctrl-C). The product's workers keep their threads.
+      // 5 s rather than hanging the command past Ctrl-C); the promise hook is paused below (worker/promiseHook.ts).
+      // The product's workers keep their threads.
       // (isolateExecutionTimeout is the SDK's own setting, in WorkerOptionsWithDefaults, not yet typed on WorkerOptions.)
       tuning: { debugMode: true, ...({ isolateExecutionTimeout: '5s' } as Partial<WorkerOptions>) },
     });
+    // Debug mode's promise hook would run for every promise of this thread; nobody can query this cycle's stack.
+    resumePromiseHook = pauseWorkflowPromiseHook();
     outcome = { ok: true, value: await worker.runUntil(() => run({ env, sink, taskQueue })) };
   } catch (error) {
     outcome = { ok: false, error };
@@ -81,6 +86,7 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   transport.close?.();
   // Everything is stopped and the folder removed even when one part fails to stop; the run's own error wins.
   const stopFailure = await stopAll();
+  resumePromiseHook();
   if (!outcome.ok) throw outcome.error;
   if (stopFailure !== undefined) throw stopFailure;
   return outcome.value;

@@ -16,6 +16,7 @@ import { SEED_PLAN_PATH } from '../../infra/paths';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../helpers/temporal';
+import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 
 const plan = loadPlan(SEED_PLAN_PATH);
 
@@ -24,9 +25,13 @@ test('a late final report arrives and is scored; the leader keeps office hours; 
   const file = path.join(tempDir('simulation'), 'late-final.json');
   writeFileSync(file, JSON.stringify({ name: 'late-final', achievement: 0.5, periods: { 'rural-social': { '2013-final': { mode: 'late', lateDays: 3 } } }, returnFirst: [{ officeId: 'planning', period: '2013-Q2' }], finalize: 'auto' }));
   let audit: { at: number; actor: string; action: string }[] = [];
+  let hookDuringRun: boolean | undefined;
   const r = await simulateYear(plan, file, undefined, async (handle) => {
     audit = (await handle.query(stateQuery)).audit;
+    hookDuringRun = globalHandlers.promiseHookInstalled;
   });
+  // The SDK's promise hook is paused while the cycle runs on this thread (worker/promiseHook.ts) and back afterwards.
+  expect({ hookDuringRun, hookAfter: globalHandlers.promiseHookInstalled }).toEqual({ hookDuringRun: false, hookAfter: true });
   // Filed 3 days late (null would mean it never arrived and its Q4 values were scored instead).
   expect(r.lateness?.['rural-social']?.['2013-final']).toBeGreaterThanOrEqual(3);
   expect(r.lateness?.['hi-tech-office']?.['2013-Q1']).toBe(0);
