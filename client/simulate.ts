@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { addWorkingDays, calendarOf, isWorkingDay, monthTimetable } from '../domain/calendar';
@@ -21,6 +21,8 @@ import { submitReport } from '../app/actions/officeReports';
 import { reviewReport, triggerAppraisal, verifyValues } from '../app/actions/groupDecisions';
 import type { AppContext, CycleRef } from '../app/context';
 import { AppError } from '../app/errors';
+
+const { HistoryEventFilterType } = temporal.api.enums.v1;
 
 const behaviour = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('onTime') }).strict(),
@@ -133,7 +135,19 @@ type Event = { at: number; seq: number; office?: string; run: (at: number) => Pr
 /** Refusals that mean a scripted person acted after the cycle moved on (the check closed, the report was approved). */
 const LATE_REFUSALS = new Set<string>(['PERIOD_NOT_OPEN', 'ALREADY_APPROVED', 'WRONG_PHASE', 'CYCLE_APPRAISED']);
 
-export async function runSimulation(o: SimulationOptions): Promise<{ result: CycleResult; workflowId: string; handle: WorkflowHandle<typeof supervisionCycle> }> {
+export interface SimulationRun {
+  result: CycleResult;
+  workflowId: string;
+  handle: WorkflowHandle<typeof supervisionCycle>;
+  /**
+   * The last state the driver read, which is after the last report was filed: what the reports say (their values,
+   * their lateness) is final by then; only the leader's verification and the bureau's finalizing may follow. Read
+   * while the cycle was open: a query once it has closed replays its last run (about 70 ms).
+   */
+  lastSeen: CycleState;
+}
+
+export async function runSimulation(o: SimulationOptions): Promise<SimulationRun> {
   const { env, plan, scenario } = o;
   const client: Client = env.client;
   const cal = calendarOf(plan);
@@ -148,7 +162,8 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
   // The scripted people act through the application layer, as the web and the cycle command do.
   const app: AppContext = { client, namespace: env.namespace ?? 'default', taskQueue: o.taskQueue };
   const ref: CycleRef = { unitId: plan.unit.id, year: plan.year, workflowId };
-  const state = () => handle.query(stateQuery);
+  let lastSeen: CycleState | undefined;
+  const state = async () => (lastSeen = await handle.query(stateQuery));
   // The plan clock's offset is fixed for the cycle's life: read it once, not before every event.
   const first = await state();
   const offset = first.clockOffsetMs;
@@ -314,21 +329,29 @@ export async function runSimulation(o: SimulationOptions): Promise<{ result: Cyc
     }
     await triggerAppraisal(app, actor(bureau), ref, { action: 'finalize', reason: 'simulation' });
   }
-  const result = await handle.result();
-  return { result, workflowId, handle };
+  // The result from the cycle's latest run: the first run's handle would walk the whole continue-as-new chain.
+  const result = await client.workflow.getHandle<typeof supervisionCycle>(workflowId).result();
+  return { result, workflowId, handle, lastSeen: lastSeen! };
 }
 
-/** Events per run, following the continue-as-new chain from the first run. */
+/**
+ * Events per run, following the continue-as-new chain from the first run. Each run's count is its closing event's id
+ * (event ids run 1..n), read with the close-event filter: one small response per run, not its whole history.
+ */
 export async function historyByRun(client: Client, workflowId: string): Promise<{ runId: string; events: number }[]> {
   const first = await client.workflow.getHandle(workflowId).describe();
   const runs: { runId: string; events: number }[] = [];
   let runId: string | undefined = (first.raw.workflowExecutionInfo?.firstRunId as string | undefined) ?? first.runId;
   for (let i = 0; runId && i < 1000; i++) {
-    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
-    runs.push({ runId, events: events.length });
-    const last: temporal.api.history.v1.IHistoryEvent | undefined = events[events.length - 1];
-    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    const { history }: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      historyEventFilterType: HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+    });
+    const close: temporal.api.history.v1.IHistoryEvent | undefined = history?.events?.[0];
+    if (!close?.eventId) throw new Error(`simulation: run ${runId} of ${workflowId} has not closed`);
+    runs.push({ runId, events: Number(close.eventId) });
+    runId = close.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
 }

@@ -2,7 +2,6 @@
 import type { Plan } from '../domain/plan';
 import { withPrivateSimulation } from './privateSimulation';
 import { historyByRun, loadScenario, mailLog, runSimulation, type SimulationResult } from './simulate';
-import { stateQuery } from '../workflows/messages';
 import type { CycleState } from '../domain/cycle';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { supervisionCycle } from '../workflows/cycle';
@@ -18,12 +17,10 @@ export async function simulateYear(
 ): Promise<SimulationResult> {
   const scenario = loadScenario(scenarioName);
   return withPrivateSimulation({ name: 'simulate', mailFrom: 'assessment-group@simulation.local', bundleDir }, async ({ env, sink, taskQueue }) => {
-    const { result, workflowId } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
+    const { result, workflowId, handle, lastSeen } = await runSimulation({ env, taskQueue, plan, scenario, onMonth });
     const runs = await historyByRun(env.client, workflowId);
-    const handle = env.client.workflow.getHandle<typeof supervisionCycle>(workflowId);
-    const state = await handle.query(stateQuery);
     await inspect?.(handle);
-    return { workflowId, scenario: scenario.name, result, runs, totalEvents: runs.reduce((a, r) => a + r.events, 0), mail: mailLog(sink.messages, workflowId), lateness: latenessOf(state) };
+    return { workflowId, scenario: scenario.name, result, runs, totalEvents: runs.reduce((a, r) => a + r.events, 0), mail: mailLog(sink.messages, workflowId), lateness: latenessOf(lastSeen) };
   });
 }
 

@@ -8,7 +8,8 @@
 import { readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import { loadPlan } from '../../client/planLoader';
-import { simulateYear } from '../../client/simulateCommand';
+import { latenessOf, simulateYear } from '../../client/simulateCommand';
+import type { CycleState } from '../../domain/cycle';
 import { addWorkingDays, calendarOf, isWorkingDay, monthTimetable } from '../../domain/calendar';
 import { stateQuery } from '../../workflows/messages';
 import { epochToLocalDate, localToEpoch } from '../../domain/time';
@@ -26,10 +27,23 @@ test('a late final report arrives and is scored; the leader keeps office hours; 
   writeFileSync(file, JSON.stringify({ name: 'late-final', achievement: 0.5, periods: { 'rural-social': { '2013-final': { mode: 'late', lateDays: 3 } } }, returnFirst: [{ officeId: 'planning', period: '2013-Q2' }], finalize: 'auto' }));
   let audit: { at: number; actor: string; action: string }[] = [];
   let hookDuringRun: boolean | undefined;
+  let finalState: CycleState | undefined;
+  const fullHistories: { runId: string; events: number }[] = [];
   const r = await simulateYear(plan, file, undefined, async (handle) => {
-    audit = (await handle.query(stateQuery)).audit;
+    finalState = await handle.query(stateQuery);
+    audit = finalState.audit;
     hookDuringRun = globalHandlers.promiseHookInstalled;
+    // Every run's whole history, to check the counts read from the closing events.
+    for (let runId: string | undefined = (await handle.describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined; runId; ) {
+      const events = (await handle.client.getHandle(handle.workflowId, runId).fetchHistory()).events ?? [];
+      fullHistories.push({ runId, events: events.length });
+      runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
   });
+  // The event counts and the lateness are what the whole histories and the closed cycle's own state say.
+  expect(r.runs).toEqual(fullHistories);
+  expect(r.runs.length).toBeGreaterThan(10);
+  expect(r.lateness).toEqual(latenessOf(finalState!));
   // The SDK's promise hook is paused while the cycle runs on this thread (worker/promiseHook.ts) and back afterwards.
   expect({ hookDuringRun, hookAfter: globalHandlers.promiseHookInstalled }).toEqual({ hookDuringRun: false, hookAfter: true });
   // Filed 3 days late (null would mean it never arrived and its Q4 values were scored instead).
