@@ -118,6 +118,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
       },
     );
     out.startPhaseMs = Date.now() - tStart;
+    out.startPhasePeakRssMiB = rss.phase();
     out.startedLate = started.filter((s) => s.delay <= 0).length;
     if (out.startedLate) warnings.push(`${spec.label}: ${out.startedLate} workflow(s) were started after the dispatch instant (lead ${lead} ms too short)`);
     const expected = spec.n * (spec.mode === 'cycle' ? ctx.mailsPerCycle : ctx.mailTemplates!.length);
@@ -130,7 +131,8 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
       unCpu();
     }
     const tDone = Math.max(...sink.messages.map((m: ReceivedMail) => m.receivedAt.getTime()));
-    out.workerPeakRssMiB = rss.stop().peakMiB;
+    out.dispatchPeakRssMiB = rss.stop().peakMiB;
+    out.workerPeakRssMiB = Math.max(out.startPhasePeakRssMiB, out.dispatchPeakRssMiB);
     out.workerVmHwmMiB = round(memoryMiB(pid).hwm, 1);
     out.mails = sink.messages.length;
     if (spec.mode === 'cycle' && !ctx.mailTemplates) {
@@ -230,7 +232,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
   if (out.ok) {
     const c = out.cpuSecondsInWindow!;
     log(
-      `  ${spec.label.padEnd(28)} N=${String(spec.n).padStart(3)}: dispatch ${fmt(out.dispatchMs! / 1000, 2)} s, ${fmt(out.mailsPerSec!, 0)} mails/s, ${fmt(out.workflowTasksPerSec!, 0)} WFT/s, RSS peak ${fmt(out.workerPeakRssMiB!, 0)} MiB; CPU s worker ${c.worker} server ${c.server} bench ${c.benchProcess} (${fmt(c.utilisationOf2Cores * 100, 0)}% of cores); experiment ${fmt(out.experimentMs / 1000, 1)} s`,
+      `  ${spec.label.padEnd(28)} N=${String(spec.n).padStart(3)}: dispatch ${fmt(out.dispatchMs! / 1000, 2)} s, ${fmt(out.mailsPerSec!, 0)} mails/s, ${fmt(out.workflowTasksPerSec!, 0)} WFT/s, RSS peak ${fmt(out.workerPeakRssMiB!, 0)} MiB (starting ${fmt(out.startPhasePeakRssMiB!, 0)}, dispatch ${fmt(out.dispatchPeakRssMiB!, 0)}); CPU s worker ${c.worker} server ${c.server} bench ${c.benchProcess} (${fmt(c.utilisationOf2Cores * 100, 0)}% of cores); experiment ${fmt(out.experimentMs / 1000, 1)} s`,
     );
   }
   return out;

@@ -67,6 +67,9 @@ export interface DispatchResult {
   workflowTasksPerCycleAfterDispatch?: number;
   activitiesInWindow?: number;
   workerPeakRssMiB?: number;
+  /** The peak while the cycles were being started (each one's first workflow task), and from then to the last e-mail. */
+  startPhasePeakRssMiB?: number;
+  dispatchPeakRssMiB?: number;
   workerVmHwmMiB?: number;
   cpuSecondsInWindow?: { worker: number; server: number; benchProcess: number; total: number; utilisationOf2Cores: number };
   /** Per cycle, from its history: where the time between the dispatch instant and its e-mails went (median / p90 ms). */

@@ -78,6 +78,12 @@ export function rssSampler(pid: number, everyMs = 100) {
   }, everyMs);
   timer.unref();
   return {
+    /** The peak so far, and a fresh start for the next phase's peak. */
+    phase() {
+      const p = peak;
+      peak = 0;
+      return round(p, 1);
+    },
     stop() {
       clearInterval(timer);
       return { peakMiB: round(peak, 1), samples };
