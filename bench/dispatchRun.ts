@@ -44,6 +44,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
     tuning: spec.tuning,
     smtpMaxConnections: spec.smtpMax ?? 'default (8)',
     maxCachedWorkflows: spec.maxCachedWorkflows ?? 'product default',
+    heapGrowingPercent: spec.heapGrowingPercent ?? 'product default',
     ledger: spec.ledgerTmpfs ? 'file (tmpfs)' : (spec.ledger ?? 'sqlite'),
     prebuiltBundle: spec.mode !== 'cycle' || !!spec.prebuilt || !!spec.noPreload,
     ok: false,
@@ -66,6 +67,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
     tuning: spec.tuning,
     smtpNoDelay: spec.smtpNoDelay,
     maxCachedWorkflows: spec.maxCachedWorkflows,
+    heapGrowingPercent: spec.heapGrowingPercent,
   };
   const childEnv = cleanEnv({ BENCH_WORKER_CONFIG: JSON.stringify(cfg) });
   if (spec.smtpMax !== undefined) childEnv.SMTP_MAX_CONNECTIONS = String(spec.smtpMax);

@@ -25,6 +25,8 @@ export interface DispatchSpec {
   smtpNoDelay?: boolean;
   /** The worker's sticky-cache size; absent: the product's; 'sdk': the SDK's own default (about 2,300 here). */
   maxCachedWorkflows?: number | 'sdk';
+  /** V8's heap growth in percent (WORKER_HEAP_GROWING_PERCENT); absent: the product's; 0: V8's own. */
+  heapGrowingPercent?: number;
   /** Experiment: the sent ledger on tmpfs (/dev/shm), i.e. what its fsyncs cost (file ledger only). */
   ledgerTmpfs?: boolean;
   /** Where the sent ledger lives: the store on SQLite (the product default), on PostgreSQL, or the file ledger of earlier versions. */
@@ -44,6 +46,7 @@ export interface DispatchResult {
   tuning?: Partial<WorkerOptions>;
   smtpMaxConnections: number | 'default (8)';
   maxCachedWorkflows: number | 'sdk' | 'product default';
+  heapGrowingPercent: number | 'product default';
   ledger: string;
   prebuiltBundle: boolean;
   ok: boolean;

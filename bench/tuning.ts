@@ -43,7 +43,12 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     { family: 'preload', label: 'without preloadModules (zod, luxon, domain in every run: before)', mode: 'cycle', n: tn, noPreload: true },
     { family: 'wft', label: 'maxConcurrentWorkflowTaskExecutions=200', mode: 'cycle', n: tn, tuning: { maxConcurrentWorkflowTaskExecutions: 200 } },
     { family: 'act', label: 'maxConcurrentActivityTaskExecutions=400', mode: 'cycle', n: tn, tuning: { maxConcurrentActivityTaskExecutions: 400 } },
-    ...CONFIG.cacheSizes.map((size) => ({ family: 'cache', label: size === 'sdk' ? 'maxCachedWorkflows: the SDK default' : `maxCachedWorkflows=${size}`, mode: 'cycle' as const, n: tn, maxCachedWorkflows: size })),
+    // `sdk` is the worker unbounded, as before round seven: the SDK sizes its cache and V8 its heaps' growth.
+    ...CONFIG.cacheSizes.map((size) =>
+      size === 'sdk'
+        ? { family: 'cache', label: "unbounded: the SDK's cache size, V8's heap growth (before round seven)", mode: 'cycle' as const, n: tn, maxCachedWorkflows: size, heapGrowingPercent: 0 }
+        : { family: 'cache', label: `maxCachedWorkflows=${size}`, mode: 'cycle' as const, n: tn, maxCachedWorkflows: size },
+    ),
     { family: 'smtp', label: 'SMTP_MAX_CONNECTIONS=1', mode: 'cycle', n: tn, smtpMax: 1 },
     ...CONFIG.heapVariants.map((v) => ({
       family: 'heap',
@@ -51,6 +56,8 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
       mode: 'cycle' as const,
       n: tn,
       nodeOptions: v.v8Flags,
+      // Exactly the flags given: the product's WORKER_HEAP_GROWING_PERCENT would override a --heap-growing-percent.
+      heapGrowingPercent: 0,
       ...(v.cache !== undefined ? { maxCachedWorkflows: v.cache } : {}),
     })),
   ];

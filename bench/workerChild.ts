@@ -33,6 +33,8 @@ export interface WorkerChildConfig {
   smtpNoDelay?: boolean;
   /** The sticky-cache size; absent: the product's (WORKER_MAX_CACHED_WORKFLOWS or its default); 'sdk': the SDK's own default. */
   maxCachedWorkflows?: number | 'sdk';
+  /** V8's heap growth; absent: the product's (WORKER_HEAP_GROWING_PERCENT or its default); 0: V8's own (or the node flags'). */
+  heapGrowingPercent?: number;
 }
 
 async function main() {
@@ -41,6 +43,7 @@ async function main() {
   const connection = await NativeConnection.connect({ address: cfg.address });
   const transport = smtpTransport(cfg.smtpUrl, undefined, { noDelay: cfg.smtpNoDelay !== false });
   let worker: Worker;
+  const product = loadConfig().worker;
   const store = cfg.mode === 'cycle' && cfg.ledger !== 'file' ? await openStore({ databaseUrl: cfg.databaseUrl, dataDir: cfg.storeDir!, legacy: false }) : undefined;
   if (cfg.mode === 'cycle') {
     worker = await createCycleWorker({
@@ -52,7 +55,8 @@ async function main() {
       ...(store ? { store, journalDir: dataPaths(cfg.storeDir!).journal } : { ledgerDir: cfg.ledgerDir }),
       reportsDir: cfg.reportsDir,
       workflowBundle: cfg.bundlePath ? { codePath: cfg.bundlePath } : undefined,
-      maxCachedWorkflows: cfg.maxCachedWorkflows === 'sdk' ? undefined : (cfg.maxCachedWorkflows ?? loadConfig().worker.maxCachedWorkflows),
+      maxCachedWorkflows: cfg.maxCachedWorkflows === 'sdk' ? undefined : (cfg.maxCachedWorkflows ?? product.maxCachedWorkflows),
+      heapGrowingPercent: cfg.heapGrowingPercent ?? product.heapGrowingPercent,
       tuning: cfg.tuning,
     });
   } else {

@@ -58,12 +58,21 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], { message: 'must be TRACE, DEBUG, INFO, WARN or ERROR' }).default('WARN'),
   /**
-   * Workflows kept in the worker's sticky cache (0 turns it off); unset, the SDK sizes it from the heap. Every cycle
-   * wakes at the same month-end instant, so a cap below the number of cycles makes evicted ones replay at exactly that
-   * moment: at 2,000 cycles caps of 400-600 cost 1.16-1.32x the dispatch time for 0.56-0.6x the peak RSS
-   * (docs/performance.md). Set one only where memory is short.
+   * Workflows kept in the worker's sticky cache (0 turns it off). Every cycle wakes at the same month-end instant, so
+   * a worker serving more cycles than this replays the evicted ones then, and at every status query of one (the
+   * board): that is the price of a worker whose memory stays flat in the number of cycles instead of growing by
+   * about 0.7 MiB per cycle at the month-end peak until the machine runs out. Measured at 2,000 cycles: 500 held the
+   * peak RSS at 817-824 MiB for 1.11-1.24x the uncapped dispatch time; uncapped (the SDK's default, about 2,300 here)
+   * it peaks at 1.4 GiB (docs/performance.md, round seven). A deployment whose workers each serve more cycles than
+   * this raises it where memory allows, or adds workers, rather than have its board replay cycles.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ invalid_type_error: 'must be a whole number of workflows' }).int('must be a whole number of workflows').min(0, 'must be 0 or more (0 turns the cache off)').max(100_000).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ invalid_type_error: 'must be a whole number of workflows' }).int('must be a whole number of workflows').min(0, 'must be 0 or more (0 turns the cache off)').max(100_000).default(500),
+  /**
+   * V8's heap growth between collections, in percent, for the worker's process (worker/memory.ts); 0 leaves V8 its own
+   * heuristics. Memory for CPU: with the cache capped at 500, 50 held 2,000 cycles at 569 MiB for 1.31x the uncapped
+   * dispatch time, against V8's own 817-824 MiB for 1.11-1.24x.
+   */
+  WORKER_HEAP_GROWING_PERCENT: z.coerce.number({ invalid_type_error: 'must be a whole number of percent' }).int('must be a whole number of percent').min(0, 'must be 0 (V8 decides) or more').max(200, 'must be at most 200').default(0),
   /** 1: reuse the workflow bundle cached on disk, keyed by a hash of every source (worker/bundle.ts); 0: bundle at every start. */
   WORKFLOW_BUNDLE_CACHE: z.enum(['0', '1'], { message: 'must be 1 (use the cached workflow bundle) or 0 (bundle at every start)' }).default('1'),
 });
@@ -108,7 +117,7 @@ export interface AppConfig {
   ports: { devServer: number; devServerUi: number; smtpSink: number };
   web: { port: number; host: string; publicUrl: string; trustProxy: boolean };
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  worker: { maxCachedWorkflows?: number; bundleCache: boolean };
+  worker: { maxCachedWorkflows: number; heapGrowingPercent: number; bundleCache: boolean };
 }
 
 function readSecretFile(variable: string, file: string): string {
@@ -167,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ports: { devServer: e.DEV_SERVER_PORT, devServerUi: e.DEV_SERVER_UI_PORT ?? e.DEV_SERVER_PORT + 1000, smtpSink: e.SMTP_SINK_PORT },
     web: { port: e.WEB_PORT, host: e.WEB_HOST, publicUrl: e.PUBLIC_URL ?? `http://127.0.0.1:${e.WEB_PORT}`, trustProxy: e.WEB_TRUST_PROXY === 'true' },
     logLevel: e.LOG_LEVEL,
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, bundleCache: e.WORKFLOW_BUNDLE_CACHE === '1' },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, heapGrowingPercent: e.WORKER_HEAP_GROWING_PERCENT, bundleCache: e.WORKFLOW_BUNDLE_CACHE === '1' },
   };
 }
 
@@ -188,5 +197,6 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     dataDir: c.dataDir,
     database: c.databaseUrl ? redactUrl(c.databaseUrl) : `(embedded SQLite in ${dataPaths(c.dataDir).database})`,
     web: `${c.web.host}:${c.web.port} public ${c.web.publicUrl}`,
+    worker: `sticky cache ${c.worker.maxCachedWorkflows ? `${c.worker.maxCachedWorkflows} cycles` : 'off'}, heap growth ${c.worker.heapGrowingPercent ? `${c.worker.heapGrowingPercent} %` : "V8's own"}, bundle cache ${c.worker.bundleCache ? 'on' : 'off'}`,
   };
 }

@@ -4,6 +4,7 @@ import { bundleCacheDir, dataPaths, type AppConfig } from '../infra/config';
 import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
 import type { Store } from '../store/types';
 import { bundlerOptions, WORKFLOWS_PATH, workflowBundleFor } from './bundle';
+import { applyHeapGrowingPercent } from './memory';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -28,8 +29,10 @@ export interface CycleWorkerOptions {
    * bundling at every start. A folder names where the cache lives. Ignored when workflowBundle is given.
    */
   bundleCache?: boolean | { dir: string };
-  /** Sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); tuning may still override it. */
+  /** Sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); tuning may still override it. Absent: the SDK's default. */
   maxCachedWorkflows?: number;
+  /** V8's heap growth for this process (WORKER_HEAP_GROWING_PERCENT, worker/memory.ts); absent or 0: V8's own. */
+  heapGrowingPercent?: number;
   /** Extra worker tuning (concurrency, cache size). */
   tuning?: Partial<WorkerOptions>;
 }
@@ -55,6 +58,7 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     const cached = await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir: typeof o.bundleCache === 'object' ? o.bundleCache.dir : undefined });
     workflowBundle = { codePath: cached.codePath };
   }
+  applyHeapGrowingPercent(o.heapGrowingPercent);
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
@@ -80,6 +84,7 @@ export function createConfiguredWorker(c: AppConfig, connection: NativeConnectio
     reportsDir: c.reportsDir,
     publicUrl: c.web.publicUrl,
     maxCachedWorkflows: c.worker.maxCachedWorkflows,
+    heapGrowingPercent: c.worker.heapGrowingPercent,
     bundleCache: cacheDir ? { dir: cacheDir } : undefined,
   });
 }
