@@ -6,7 +6,7 @@
  * collection before collecting again, choosing by how fast it collects; a fixed, smaller growth trades CPU for
  * memory. At 2,000 cycles with the cache capped at 500, the peak RSS and the dispatch time against an uncapped worker
  * were: V8's own 817-824 MiB, 1.11-1.24x; 150 % 719 MiB, 1.32x; 75 % 608 MiB, 1.33x; 50 % 569 MiB, 1.31x; 30 %
- * 508-544 MiB, 1.18-1.41x (docs/performance.md, round seven). So the product leaves it to V8 (0) and offers it as
+ * 544 MiB, 1.18-1.41x (docs/performance.md, round seven). So the product leaves it to V8 (0) and offers it as
  * WORKER_HEAP_GROWING_PERCENT where memory is shorter than CPU.
  *
  * The setting is V8's `--heap-growing-percent`, set for the whole process before the worker starts its workflow
