@@ -44,7 +44,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
     tuning: spec.tuning,
     smtpMaxConnections: spec.smtpMax ?? 'default (8)',
     maxCachedWorkflows: spec.maxCachedWorkflows ?? 'product default',
-    heapGrowingPercent: spec.heapGrowingPercent ?? 'product default',
+    heapGrowingPercent: spec.nodeOptions?.some((f) => f.startsWith('--heap-growing-percent')) ? 'node flags' : (spec.heapGrowingPercent ?? 'product default'),
     ledger: spec.ledgerTmpfs ? 'file (tmpfs)' : (spec.ledger ?? 'sqlite'),
     prebuiltBundle: spec.mode !== 'cycle' || !!spec.prebuilt || !!spec.noPreload,
     ok: false,

@@ -46,7 +46,7 @@ export interface DispatchResult {
   tuning?: Partial<WorkerOptions>;
   smtpMaxConnections: number | 'default (8)';
   maxCachedWorkflows: number | 'sdk' | 'product default';
-  heapGrowingPercent: number | 'product default';
+  heapGrowingPercent: number | 'product default' | 'node flags';
   ledger: string;
   prebuiltBundle: boolean;
   ok: boolean;

@@ -84,6 +84,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
       picked.push(best.spec.label);
       if (best.spec.smtpMax !== undefined) combined.smtpMax = best.spec.smtpMax;
       if (best.spec.maxCachedWorkflows !== undefined) combined.maxCachedWorkflows = best.spec.maxCachedWorkflows;
+      if (best.spec.heapGrowingPercent !== undefined) combined.heapGrowingPercent = best.spec.heapGrowingPercent;
       Object.assign(combined.tuning!, best.spec.tuning);
     }
     if (picked.length > 1 && left() > 60_000) {

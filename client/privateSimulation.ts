@@ -85,8 +85,12 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   }
   transport.close?.();
   // Everything is stopped and the folder removed even when one part fails to stop; the run's own error wins.
-  const stopFailure = await stopAll();
-  resumePromiseHook();
+  let stopFailure: unknown;
+  try {
+    stopFailure = await stopAll();
+  } finally {
+    resumePromiseHook();
+  }
   if (!outcome.ok) throw outcome.error;
   if (stopFailure !== undefined) throw stopFailure;
   return outcome.value;

@@ -292,8 +292,9 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRun
       const batch = queue.splice(0, end === -1 ? queue.length : end);
       await advanceTo(t);
       await runBatch(t, batch);
-      // Before December's dispatch only the bureau's early trigger can end the running phase.
-      if (t < phaseCanChangeFrom && !earlyTriggered) continue;
+      // Before December's dispatch only the bureau's early trigger can end the running phase. The final round reads
+      // the state after every batch (a what-if's live cycle may have been put into appraisal early).
+      if (untilAppraisal && t < phaseCanChangeFrom && !earlyTriggered) continue;
       const s = await state();
       if (s.phase === 'appraised') break;
       if (untilAppraisal && s.phase !== 'running') {

@@ -60,7 +60,7 @@ const envSchema = z.object({
   /**
    * Workflows kept in the worker's sticky cache (0 turns it off). Every cycle wakes at the same month-end instant, so
    * a worker serving more cycles than this replays the evicted ones then, and at every status query of one (the
-   * board): that is the price of a worker whose memory stays flat in the number of cycles instead of growing by
+   * board): that is the price of a worker whose memory is bounded in the number of cycles instead of growing by
    * about 0.6 MiB per cycle at the month-end peak until the machine runs out. Measured at 2,000 cycles: 500 held the
    * peak RSS at 817-824 MiB for 1.11-1.24x the uncapped dispatch time; uncapped (the SDK's default, about 2,300 here)
    * it peaks at 1.4 GiB (docs/performance.md, round seven). A deployment whose workers each serve more cycles than

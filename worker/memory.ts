@@ -15,7 +15,10 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** Sets V8's heap growth for this process; 0 or undefined leaves V8's own heuristics. Call before Worker.create. */
+/**
+ * Sets V8's heap growth for this process. Call before Worker.create. 0 or undefined sets nothing: the process keeps
+ * V8's own growth, unless its command line set `--heap-growing-percent` (as the bench's heap variants do).
+ */
 export function applyHeapGrowingPercent(percent: number | undefined): void {
   if (!percent) return;
   if (!Number.isInteger(percent) || percent < 1 || percent > 200) throw new RangeError(`heap growing percent must be a whole number from 1 to 200, not ${percent}`);

@@ -12,7 +12,9 @@
  * runtimes without promise hooks. Errors keep their source-mapped stacks (the SDK's `Error.prepareStackTrace` is kept).
  *
  * This uses the SDK's exported `globalHandlers` (its public members only); the version is pinned in package.json, and
- * test/worker/promiseHook.test.ts fails if an upgrade changes what this relies on.
+ * test/worker/promiseHook.test.ts fails if an upgrade changes what this relies on. The hook is the thread's, not one
+ * worker's: a caller must be the only worker running workflows on this thread meanwhile (`cycle simulate` and its
+ * what-if each run one, in a process of their own). Two at once would each stop and restart it for the other.
  */
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 
