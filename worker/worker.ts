@@ -31,7 +31,7 @@ export interface CycleWorkerOptions {
   bundleCache?: boolean | { dir: string };
   /** Sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); tuning may still override it. Absent: the SDK's default. */
   maxCachedWorkflows?: number;
-  /** V8's heap growth for this process (WORKER_HEAP_GROWING_PERCENT, worker/memory.ts); absent or 0: V8's own. */
+  /** V8's heap growth for this process (WORKER_HEAP_GROWING_PERCENT, worker/memory.ts); absent or 0 sets nothing. */
   heapGrowingPercent?: number;
   /** Extra worker tuning (concurrency, cache size). */
   tuning?: Partial<WorkerOptions>;
