@@ -4,8 +4,20 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 
+/**
+ * Luxon answers by building an Intl formatter for the zone, at every call (about 0.1 ms and an ICU
+ * object to collect): a cycle's first task checks its plan's zone, so it is remembered. Pure key, pure
+ * result; bounded, like the memo below.
+ */
+const validZoneMemo = new Map<string, boolean>();
+
 export function isValidIanaZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  const known = validZoneMemo.get(zone);
+  if (known !== undefined) return known;
+  const valid = IANAZone.isValidZone(zone);
+  if (validZoneMemo.size >= 100) validZoneMemo.clear();
+  validZoneMemo.set(zone, valid);
+  return valid;
 }
 
 /**

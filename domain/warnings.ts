@@ -41,11 +41,30 @@ function overdueTargets(state: CycleState, now: number): Set<string> {
   return out;
 }
 
+/**
+ * The last projection per plan object, with the inputs it came from. A cycle evaluates its warnings at
+ * every advance, and most advances change none of them (a timer, a chase, a dispatch in a month already
+ * counted): the summary is then the one already computed. Keyed by the plan object, which is the cycle's
+ * own (a workflow's input); the key holds everything the projection reads from the state and the clock.
+ * Callers must not change a summary.
+ */
+const lastProjection = new WeakMap<Plan, { key: string; summary: ProjectionSummary }>();
+
 /** Every target's projection and light, rolled up to offices and the unit, at plan time `now`. */
 export function cycleProjection(plan: Plan, state: CycleState, now: number): ProjectionSummary {
   const asOf = monthsDispatched(state);
   const overdue = overdueTargets(state, now);
   const adoptedFromMonth = state.adoption?.firstMonth ?? 1;
+  let key = `${asOf}|${adoptedFromMonth}|${[...overdue].join(',')}|`;
+  for (const id in state.progress) key += `${id}=${state.progress[id].value}@${state.progress[id].period};`;
+  const last = lastProjection.get(plan);
+  if (last?.key === key) return last.summary;
+  const summary = projectionOf(plan, state, asOf, overdue, adoptedFromMonth);
+  lastProjection.set(plan, { key, summary });
+  return summary;
+}
+
+function projectionOf(plan: Plan, state: CycleState, asOf: number, overdue: Set<string>, adoptedFromMonth: number): ProjectionSummary {
   const targets = allTargets(plan).map(({ target }) => {
     const p = state.progress[target.id];
     return projectTarget(plan, target, {

@@ -9,6 +9,7 @@ import { composeMail } from '../../domain/mail';
 import { applyUpdate, UPDATE_RULES } from '../../domain/updates';
 import { SEED_PLAN_PATH } from '../../infra/paths';
 import { loadPlan } from '../../client/planLoader';
+import { cycleProjection } from '../../domain/warnings';
 
 const plan = loadPlan(SEED_PLAN_PATH);
 const tt = (m: number) => monthTimetable(plan, m);
@@ -66,4 +67,28 @@ test('cycles under rules 1 and 2 send no warning and keep no warning state', () 
     expect(advance(plan, s, t)).toEqual([]);
     expect(s.warned).toBeUndefined();
   }
+});
+
+test('the remembered projection is the one computed afresh, through reports, months and an overdue report', () => {
+  const s = january(3);
+  const fresh = (now: number) => cycleProjection(structuredClone(plan), s, now); // another plan object: never remembered
+  const steps: [string, (now: number) => void][] = [
+    ['after the dispatch', () => {}],
+    ['a report', (now) => report(s, { 't1-1': 0.5 }, now)],
+    ['the same value again', (now) => report(s, { 't1-1': 0.5 }, now)],
+    ['a changed value', (now) => report(s, { 't1-1': 2 }, now)],
+    ['past the deadline', () => {}],
+    ['February', (now) => advance(plan, s, now)],
+  ];
+  const at = [tt(1).dispatchAt + 1000, tt(1).dispatchAt + 2000, tt(1).dispatchAt + 3000, tt(1).dispatchAt + 4000, tt(2).dispatchAt - 1000, tt(2).dispatchAt + 1000];
+  let before = cycleProjection(plan, s, at[0]);
+  steps.forEach(([label, change], i) => {
+    change(at[i]);
+    const now = cycleProjection(plan, s, at[i]);
+    expect({ label, projection: now }).toEqual({ label, projection: fresh(at[i]) });
+    if (label === 'past the deadline') expect(now.targets.some((t) => t.reasons.includes('overdue'))).toBe(true);
+    if (label === 'the same value again') expect(now).toBe(before); // nothing it reads changed: the same summary
+    if (label === 'a changed value' || label === 'February') expect(now).not.toBe(before);
+    before = now;
+  });
 });
