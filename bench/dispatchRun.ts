@@ -45,6 +45,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
     smtpMaxConnections: spec.smtpMax ?? 'default (8)',
     maxCachedWorkflows: spec.maxCachedWorkflows ?? 'product default',
     heapGrowingPercent: spec.nodeOptions?.some((f) => f.startsWith('--heap-growing-percent')) ? 'node flags' : (spec.heapGrowingPercent ?? 'product default'),
+    workflowHeapMiB: spec.nodeOptions?.some((f) => f.startsWith('--max-old-space-size')) ? 'node flags' : (spec.workflowHeapMiB ?? 'product default'),
     ledger: spec.ledgerTmpfs ? 'file (tmpfs)' : (spec.ledger ?? 'sqlite'),
     prebuiltBundle: spec.mode !== 'cycle' || !!spec.prebuilt || !!spec.noPreload,
     ok: false,
@@ -68,6 +69,7 @@ export async function runDispatch(ctx: DispatchContext, spec: DispatchSpec): Pro
     smtpNoDelay: spec.smtpNoDelay,
     maxCachedWorkflows: spec.maxCachedWorkflows,
     heapGrowingPercent: spec.heapGrowingPercent,
+    workflowHeapMiB: spec.workflowHeapMiB,
   };
   const childEnv = cleanEnv({ BENCH_WORKER_CONFIG: JSON.stringify(cfg) });
   if (spec.smtpMax !== undefined) childEnv.SMTP_MAX_CONNECTIONS = String(spec.smtpMax);

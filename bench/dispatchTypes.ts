@@ -27,6 +27,8 @@ export interface DispatchSpec {
   maxCachedWorkflows?: number | 'sdk';
   /** V8's heap growth in percent (WORKER_HEAP_GROWING_PERCENT); absent: the product's; 0: V8's own. */
   heapGrowingPercent?: number;
+  /** The workflow thread's heap limit in MiB (WORKER_WORKFLOW_HEAP_MIB); absent: the product's; 0: V8's own. */
+  workflowHeapMiB?: number;
   /** Experiment: the sent ledger on tmpfs (/dev/shm), i.e. what its fsyncs cost (file ledger only). */
   ledgerTmpfs?: boolean;
   /** Where the sent ledger lives: the store on SQLite (the product default), on PostgreSQL, or the file ledger of earlier versions. */
@@ -47,6 +49,7 @@ export interface DispatchResult {
   smtpMaxConnections: number | 'default (8)';
   maxCachedWorkflows: number | 'sdk' | 'product default';
   heapGrowingPercent: number | 'product default' | 'node flags';
+  workflowHeapMiB: number | 'product default' | 'node flags';
   ledger: string;
   prebuiltBundle: boolean;
   ok: boolean;

@@ -46,9 +46,10 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     // `sdk` is the worker unbounded, as before round seven: the SDK sizes its cache and V8 its heaps' growth.
     ...CONFIG.cacheSizes.map((size) =>
       size === 'sdk'
-        ? { family: 'cache', label: "unbounded: the SDK's cache size, V8's heap growth (before round seven)", mode: 'cycle' as const, n: tn, maxCachedWorkflows: size, heapGrowingPercent: 0 }
+        ? { family: 'cache', label: "unbounded: the SDK's cache size, V8's heap sizes (before round seven)", mode: 'cycle' as const, n: tn, maxCachedWorkflows: size, heapGrowingPercent: 0, workflowHeapMiB: 0 }
         : { family: 'cache', label: `maxCachedWorkflows=${size}`, mode: 'cycle' as const, n: tn, maxCachedWorkflows: size },
     ),
+    ...CONFIG.workflowHeaps.map((mib) => ({ family: 'wfheap', label: `WORKER_WORKFLOW_HEAP_MIB=${mib}${mib ? '' : " (V8's own)"}`, mode: 'cycle' as const, n: tn, workflowHeapMiB: mib })),
     { family: 'smtp', label: 'SMTP_MAX_CONNECTIONS=1', mode: 'cycle', n: tn, smtpMax: 1 },
     ...CONFIG.heapVariants.map((v) => ({
       family: 'heap',
@@ -58,6 +59,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
       nodeOptions: v.v8Flags,
       // Exactly the flags given: the product's WORKER_HEAP_GROWING_PERCENT would override a --heap-growing-percent.
       heapGrowingPercent: 0,
+      workflowHeapMiB: 0,
       ...(v.cache !== undefined ? { maxCachedWorkflows: v.cache } : {}),
     })),
   ];
@@ -85,6 +87,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
       if (best.spec.smtpMax !== undefined) combined.smtpMax = best.spec.smtpMax;
       if (best.spec.maxCachedWorkflows !== undefined) combined.maxCachedWorkflows = best.spec.maxCachedWorkflows;
       if (best.spec.heapGrowingPercent !== undefined) combined.heapGrowingPercent = best.spec.heapGrowingPercent;
+      if (best.spec.workflowHeapMiB !== undefined) combined.workflowHeapMiB = best.spec.workflowHeapMiB;
       Object.assign(combined.tuning!, best.spec.tuning);
     }
     if (picked.length > 1 && left() > 60_000) {

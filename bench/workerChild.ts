@@ -35,6 +35,8 @@ export interface WorkerChildConfig {
   maxCachedWorkflows?: number | 'sdk';
   /** V8's heap growth; absent: the product's (WORKER_HEAP_GROWING_PERCENT or its default); 0: V8's own (or the node flags'). */
   heapGrowingPercent?: number;
+  /** The workflow thread's heap limit (MiB); absent: the product's (WORKER_WORKFLOW_HEAP_MIB or its default); 0: V8's own (or the node flags'). */
+  workflowHeapMiB?: number;
 }
 
 async function main() {
@@ -57,6 +59,7 @@ async function main() {
       workflowBundle: cfg.bundlePath ? { codePath: cfg.bundlePath } : undefined,
       maxCachedWorkflows: cfg.maxCachedWorkflows === 'sdk' ? undefined : (cfg.maxCachedWorkflows ?? product.maxCachedWorkflows),
       heapGrowingPercent: cfg.heapGrowingPercent ?? product.heapGrowingPercent,
+      workflowHeapMiB: cfg.workflowHeapMiB ?? product.workflowHeapMiB,
       tuning: cfg.tuning,
     });
   } else {

@@ -17,6 +17,20 @@ import { REPO_ROOT, SEED_PLAN_PATH } from './paths';
 const port = (what: string) => z.coerce.number({ invalid_type_error: `must be a port number (${what})` }).int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
 const positiveInt = (max: number) => z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
 
+/** The workflow thread's heap limit by default (MiB): see WORKER_WORKFLOW_HEAP_MIB and docs/performance.md. */
+const WORKFLOW_HEAP_MIB_DEFAULT = 1536;
+
+/**
+ * A workflow heap limit the cache can outgrow stops the worker with "out of memory" at a month-end, so it is refused at
+ * start. The rule leaves room by measure: 2,000 cached cycles peaked at 1,310 MiB RSS for the whole worker, within
+ * the default limit (docs/performance.md, round eight).
+ */
+function workflowHeapProblem(cache: number, heapMiB: number): string | undefined {
+  const need = 256 + Math.ceil(cache / 2);
+  if (!heapMiB || heapMiB >= need) return undefined;
+  return `WORKER_WORKFLOW_HEAP_MIB=${heapMiB} is too small for a sticky cache of ${cache} cycles (WORKER_MAX_CACHED_WORKFLOWS): give it at least ${need} MiB (256 plus 0.5 per cached cycle), lower the cache, or set it to 0 to leave the limit to V8`;
+}
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z
     .string()
@@ -62,17 +76,25 @@ const envSchema = z.object({
    * a worker serving more cycles than this replays the evicted ones then, and at every status query of one (the
    * board): that is the price of a worker whose memory is bounded in the number of cycles instead of growing by
    * about 0.6 MiB per cycle at the month-end peak until the machine runs out. Measured at 2,000 cycles: 500 held the
-   * peak RSS at 817-824 MiB for 1.11-1.24x the uncapped dispatch time; uncapped (the SDK's default, about 2,300 here)
-   * it peaks at 1.4 GiB (docs/performance.md, round seven). A deployment whose workers each serve more cycles than
-   * this raises it where memory allows, or adds workers, rather than have its board replay cycles.
+   * peak RSS at 817-865 MiB for 1.00-1.24x the uncapped dispatch time, and 630-717 MiB with the workflow heap limit
+   * below (WORKER_WORKFLOW_HEAP_MIB); uncapped (the SDK's default, about 2,300 here) it peaks at 1.4 GiB
+   * (docs/performance.md, rounds seven and eight). A deployment whose workers each serve more cycles than this raises
+   * it where memory allows (and the workflow heap with it), or adds workers, rather than have its board replay cycles.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ invalid_type_error: 'must be a whole number of workflows' }).int('must be a whole number of workflows').min(0, 'must be 0 or more (0 turns the cache off)').max(100_000).default(500),
   /**
    * V8's heap growth between collections, in percent, for the worker's process (worker/memory.ts); 0 leaves V8 its own
    * heuristics. Memory for CPU: with the cache capped at 500, 50 held 2,000 cycles at 569 MiB for 1.31x the uncapped
-   * dispatch time, against V8's own 817-824 MiB for 1.11-1.24x.
+   * dispatch time, against V8's own 817-865 MiB for 1.00-1.24x. The workflow heap limit below bounds the same growth
+   * for less, and is the default.
    */
   WORKER_HEAP_GROWING_PERCENT: z.coerce.number({ invalid_type_error: 'must be a whole number of percent' }).int('must be a whole number of percent').min(0, 'must be 0 (V8 decides) or more').max(200, 'must be at most 200').default(0),
+  /**
+   * The workflow thread's heap limit in MiB (V8's old space; worker/memory.ts); 0 leaves V8's own, a quarter of the
+   * machine's memory up to 4 GiB. Below 2 GiB V8 also lets that heap grow less between collections, which is what
+   * bounds a month-end's garbage: the cached cycles live there. It is a limit: raise it with the cache.
+   */
+  WORKER_WORKFLOW_HEAP_MIB: z.coerce.number({ invalid_type_error: 'must be a whole number of MiB' }).int('must be a whole number of MiB').refine((v) => v === 0 || (v >= 256 && v <= 16384), 'must be 0 (V8 decides) or from 256 to 16384').default(WORKFLOW_HEAP_MIB_DEFAULT),
   /** 1: reuse the workflow bundle cached on disk, keyed by a hash of every source (worker/bundle.ts); 0: bundle at every start. */
   WORKFLOW_BUNDLE_CACHE: z.enum(['0', '1'], { message: 'must be 1 (use the cached workflow bundle) or 0 (bundle at every start)' }).default('1'),
 });
@@ -117,7 +139,7 @@ export interface AppConfig {
   ports: { devServer: number; devServerUi: number; smtpSink: number };
   web: { port: number; host: string; publicUrl: string; trustProxy: boolean };
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  worker: { maxCachedWorkflows: number; heapGrowingPercent: number; bundleCache: boolean };
+  worker: { maxCachedWorkflows: number; heapGrowingPercent: number; workflowHeapMiB: number; bundleCache: boolean };
 }
 
 function readSecretFile(variable: string, file: string): string {
@@ -149,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid environment; fix these variables and start again:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const heapProblem = workflowHeapProblem(e.WORKER_MAX_CACHED_WORKFLOWS, e.WORKER_WORKFLOW_HEAP_MIB);
+  if (heapProblem) throw new ConfigError(`invalid environment; fix these variables and start again:\n  ${heapProblem}`);
   const connect = temporalConnection(env, e.TEMPORAL_API_KEY_FILE);
   const address = connect.connectionOptions.address ?? `127.0.0.1:${e.DEV_SERVER_PORT}`;
   const password = e.SMTP_PASSWORD_FILE ? readSecretFile('SMTP_PASSWORD_FILE', e.SMTP_PASSWORD_FILE) : e.SMTP_PASSWORD;
@@ -176,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ports: { devServer: e.DEV_SERVER_PORT, devServerUi: e.DEV_SERVER_UI_PORT ?? e.DEV_SERVER_PORT + 1000, smtpSink: e.SMTP_SINK_PORT },
     web: { port: e.WEB_PORT, host: e.WEB_HOST, publicUrl: e.PUBLIC_URL ?? `http://127.0.0.1:${e.WEB_PORT}`, trustProxy: e.WEB_TRUST_PROXY === 'true' },
     logLevel: e.LOG_LEVEL,
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, heapGrowingPercent: e.WORKER_HEAP_GROWING_PERCENT, bundleCache: e.WORKFLOW_BUNDLE_CACHE === '1' },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, heapGrowingPercent: e.WORKER_HEAP_GROWING_PERCENT, workflowHeapMiB: e.WORKER_WORKFLOW_HEAP_MIB, bundleCache: e.WORKFLOW_BUNDLE_CACHE === '1' },
   };
 }
 
@@ -197,6 +221,6 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     dataDir: c.dataDir,
     database: c.databaseUrl ? redactUrl(c.databaseUrl) : `(embedded SQLite in ${dataPaths(c.dataDir).database})`,
     web: `${c.web.host}:${c.web.port} public ${c.web.publicUrl}`,
-    worker: `sticky cache ${c.worker.maxCachedWorkflows ? `${c.worker.maxCachedWorkflows} cycles` : 'off'}, heap growth ${c.worker.heapGrowingPercent ? `${c.worker.heapGrowingPercent} %` : "V8's own"}, bundle cache ${c.worker.bundleCache ? 'on' : 'off'}`,
+    worker: `sticky cache ${c.worker.maxCachedWorkflows ? `${c.worker.maxCachedWorkflows} cycles` : 'off'}, heap growth ${c.worker.heapGrowingPercent ? `${c.worker.heapGrowingPercent} %` : "V8's own"}, workflow heap ${c.worker.workflowHeapMiB ? `${c.worker.workflowHeapMiB} MiB` : "V8's own"}, bundle cache ${c.worker.bundleCache ? 'on' : 'off'}`,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The worker's memory settings that are not WorkerOptions: V8's heap growth between collections.
+ * The worker's memory settings that are not WorkerOptions: V8's heap growth between collections, and the workflow
+ * thread's heap limit.
  *
  * A worker's heaps grow with every cached cycle and with the month-end's garbage (each cycle's dispatch at the same
  * instant). Left to itself V8 lets a heap grow to between about 1.1 and 4 times what it kept after its last full
@@ -7,7 +8,8 @@
  * memory. At 2,000 cycles with the cache capped at 500, the peak RSS and the dispatch time against an uncapped worker
  * were: V8's own 817-824 MiB, 1.11-1.24x; 150 % 719 MiB, 1.32x; 75 % 608 MiB, 1.33x; 50 % 569 MiB, 1.31x; 30 %
  * 544 MiB, 1.18-1.41x (docs/performance.md, round seven). So the product leaves it to V8 (0) and offers it as
- * WORKER_HEAP_GROWING_PERCENT where memory is shorter than CPU.
+ * WORKER_HEAP_GROWING_PERCENT where memory is shorter than CPU. What bounds the month-end by default is the workflow
+ * thread's heap limit (applyWorkflowHeapLimit below), which lowers the ceiling of V8's own growth instead of fixing it.
  *
  * The setting is V8's `--heap-growing-percent`, set for the whole process before the worker starts its workflow
  * thread: V8's flags are the process's, and V8 reads this one whenever it sizes a heap's next limit, so it holds for
@@ -23,4 +25,21 @@ export function applyHeapGrowingPercent(percent: number | undefined): void {
   if (!percent) return;
   if (!Number.isInteger(percent) || percent < 1 || percent > 200) throw new RangeError(`heap growing percent must be a whole number from 1 to 200, not ${percent}`);
   setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+/**
+ * Sets the old-space limit (MiB) of the V8 heaps created from now on: the worker's workflow thread, which
+ * Worker.create starts, and where the cached cycles live. The main thread's heap was sized when the process started
+ * and keeps its limit. 0 or undefined sets nothing.
+ *
+ * Besides the limit, V8 lets a heap grow between full collections by a factor it chooses up to a ceiling that
+ * depends on the limit: 4 for limits of 2 GiB and more (V8's own here: a quarter of the memory, up to 4 GiB), between
+ * 1.3 and 2 below (V8's heap-controller). At 2,000 cycles with the cache capped at 500, V8's own limit let the
+ * thread's heap swell past 800 MiB RSS at the month-end; 1,536 MiB keeps it near 600 (docs/performance.md).
+ * It is a limit: a thread whose live cycles outgrow it stops with "out of memory", so it goes up with the cache.
+ */
+export function applyWorkflowHeapLimit(mib: number | undefined): void {
+  if (!mib) return;
+  if (!Number.isInteger(mib) || mib < 256 || mib > 16384) throw new RangeError(`the workflow heap limit must be a whole number of MiB from 256 to 16384, not ${mib}`);
+  setFlagsFromString(`--max-old-space-size=${mib}`);
 }

@@ -4,7 +4,7 @@ import { bundleCacheDir, dataPaths, type AppConfig } from '../infra/config';
 import { createActivities, FileLedger, StoreLedger, type MailTransport } from '../activities';
 import type { Store } from '../store/types';
 import { bundlerOptions, WORKFLOWS_PATH, workflowBundleFor } from './bundle';
-import { applyHeapGrowingPercent } from './memory';
+import { applyHeapGrowingPercent, applyWorkflowHeapLimit } from './memory';
 
 export interface CycleWorkerOptions {
   connection: NativeConnection;
@@ -33,6 +33,8 @@ export interface CycleWorkerOptions {
   maxCachedWorkflows?: number;
   /** V8's heap growth for this process (WORKER_HEAP_GROWING_PERCENT, worker/memory.ts); absent or 0 sets nothing. */
   heapGrowingPercent?: number;
+  /** The workflow thread's heap limit in MiB (WORKER_WORKFLOW_HEAP_MIB, worker/memory.ts); absent or 0 sets nothing. */
+  workflowHeapMiB?: number;
   /** Extra worker tuning (concurrency, cache size). */
   tuning?: Partial<WorkerOptions>;
 }
@@ -59,6 +61,7 @@ export async function createCycleWorker(o: CycleWorkerOptions): Promise<Worker> 
     workflowBundle = { codePath: cached.codePath };
   }
   applyHeapGrowingPercent(o.heapGrowingPercent);
+  applyWorkflowHeapLimit(o.workflowHeapMiB);
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
@@ -85,6 +88,7 @@ export function createConfiguredWorker(c: AppConfig, connection: NativeConnectio
     publicUrl: c.web.publicUrl,
     maxCachedWorkflows: c.worker.maxCachedWorkflows,
     heapGrowingPercent: c.worker.heapGrowingPercent,
+    workflowHeapMiB: c.worker.workflowHeapMiB,
     bundleCache: cacheDir ? { dir: cacheDir } : undefined,
   });
 }

@@ -1,12 +1,13 @@
 /**
- * worker/memory.ts sets V8's heap growth for the worker's process (WORKER_HEAP_GROWING_PERCENT). The check is what
+ * worker/memory.ts sets V8's heap growth for the worker's process (WORKER_HEAP_GROWING_PERCENT) and the workflow
+ * thread's heap limit (WORKER_WORKFLOW_HEAP_MIB). The check is what
  * V8 does: the same garbage (a rolling window of live objects, each dying after it has been promoted, as a month-end
  * dispatch's are) costs far more full collections once the heap may grow only 30 % between them. Each run is a
  * fresh Node process: V8's flags are the process's.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { applyHeapGrowingPercent } from '../../worker/memory';
+import { applyHeapGrowingPercent, applyWorkflowHeapLimit } from '../../worker/memory';
 import { REPO_ROOT } from '../../infra/paths';
 
 function fullCollections(percent?: number): number {
@@ -29,4 +30,41 @@ test('30 % makes V8 collect the old generation several times as often as its own
 
 test.each([-1, 2.5, 201])('%s percent is refused, naming the range', (p) => {
   expect(() => applyHeapGrowingPercent(p)).toThrow(/whole number from 1 to 200/);
+});
+
+/**
+ * In a fresh process: the main thread's heap limit, then, after applyWorkflowHeapLimit(mib), a new thread's limit and
+ * the full collections the same garbage costs it (as above, but in the thread, where the cached cycles live).
+ */
+function threadHeap(mib?: number): { mainBefore: number; mainAfter: number; thread: number; fullCollections: number } {
+  const script = `
+    const v8 = require('node:v8'); const { Worker } = require('node:worker_threads');
+    const limit = () => Math.round(v8.getHeapStatistics().heap_size_limit / 1048576);
+    const mainBefore = limit();
+    require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'worker', 'memory.js'))}).applyWorkflowHeapLimit(${mib ?? 'undefined'});
+    const body = \`
+      const v8 = require('node:v8'); const { parentPort } = require('node:worker_threads');
+      const ring = new Array(1_000_000);
+      for (let i = 0; i < 30_000_000; i++) ring[i % ring.length] = { i, s: 'x' };
+      parentPort.postMessage(Math.round(v8.getHeapStatistics().heap_size_limit / 1048576));\`;
+    new Worker(body, { eval: true }).on('message', (thread) => console.log(JSON.stringify({ mainBefore, mainAfter: limit(), thread })));`;
+  const out = execFileSync(process.execPath, ['--trace-gc', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const lines = out.split('\n');
+  return { ...JSON.parse(lines.find((l) => l.startsWith('{'))!), fullCollections: lines.filter((l) => l.includes('Mark-Compact')).length };
+}
+
+test("a workflow heap limit holds for threads started after it, not the main thread, and makes V8 collect more often", () => {
+  const own = threadHeap(undefined);
+  const limited = threadHeap(1024);
+  // V8's own limit here is at least 2 GiB (a quarter of the memory, up to 4 GiB): the heap may grow up to 4x between collections.
+  expect(own.thread).toBeGreaterThanOrEqual(2048);
+  expect(limited.thread).toBeGreaterThanOrEqual(1024);
+  expect(limited.thread).toBeLessThan(1024 + 128); // the old space plus the young generation
+  expect(limited.mainAfter).toBe(limited.mainBefore);
+  expect(own.fullCollections).toBeGreaterThan(0);
+  expect(limited.fullCollections).toBeGreaterThanOrEqual(1.5 * own.fullCollections);
+}, 60_000);
+
+test.each([0.5, 100, 20_000])('a workflow heap limit of %s MiB is refused, naming the range', (mib) => {
+  expect(() => applyWorkflowHeapLimit(mib)).toThrow(/whole number of MiB from 256 to 16384/);
 });
