@@ -76,8 +76,9 @@ const envSchema = z.object({
    * a worker serving more cycles than this replays the evicted ones then, and at every status query of one (the
    * board): that is the price of a worker whose memory is bounded in the number of cycles instead of growing by
    * about 0.6 MiB per cycle at the month-end peak until the machine runs out. Measured at 2,000 cycles: 500 held the
-   * peak RSS at 817-865 MiB for 1.00-1.24x the uncapped dispatch time, and 630-717 MiB with the workflow heap limit
-   * below (WORKER_WORKFLOW_HEAP_MIB); uncapped (the SDK's default, about 2,300 here) it peaks at 1.4 GiB
+   * peak RSS at 817-865 MiB with V8's own heap, and 647-731 MiB with the workflow heap limit below
+   * (WORKER_WORKFLOW_HEAP_MIB), for about 1.3x the uncapped dispatch time (1.29x and 1.36x bracketed; every cap
+   * below the cycles costs that, or more); uncapped (the SDK's default, about 2,300 here) it peaks at 1.3-1.4 GiB
    * (docs/performance.md, rounds seven and eight). A deployment whose workers each serve more cycles than this raises
    * it where memory allows (and the workflow heap with it), or adds workers, rather than have its board replay cycles.
    */
@@ -85,8 +86,8 @@ const envSchema = z.object({
   /**
    * V8's heap growth between collections, in percent, for the worker's process (worker/memory.ts); 0 leaves V8 its own
    * heuristics. Memory for CPU: with the cache capped at 500, 50 held 2,000 cycles at 569 MiB for 1.31x the uncapped
-   * dispatch time, against V8's own 817-865 MiB for 1.00-1.24x. The workflow heap limit below bounds the same growth
-   * for less, and is the default.
+   * dispatch time (single-order runs), against V8's own 817-865 MiB. The workflow heap limit below bounds the same
+   * growth for less, and is the default.
    */
   WORKER_HEAP_GROWING_PERCENT: z.coerce.number({ invalid_type_error: 'must be a whole number of percent' }).int('must be a whole number of percent').min(0, 'must be 0 (V8 decides) or more').max(200, 'must be at most 200').default(0),
   /**
