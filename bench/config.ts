@@ -35,13 +35,13 @@ export const CONFIG = {
       return { v8Flags, cache: cache ? Number(cache) : undefined };
     })
     .filter((v) => v.v8Flags.length && v.v8Flags.every((f) => /^--[a-z0-9-]+(=[\w.]+)?$/.test(f))),
-  /** Workflow-thread heap limits (MiB) for the tuning "wfheap" family, with the product's cache; 0 is V8's own (none by default). */
+  /** Workflow-thread heap limits (MiB, 256-16384) for the tuning "wfheap" family, with the product's cache; 0 is V8's own (none by default). */
   workflowHeaps: (process.env.BENCH_WORKFLOW_HEAPS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number)
-    .filter((n) => Number.isInteger(n) && n >= 0),
+    .filter((n) => n === 0 || (Number.isInteger(n) && n >= 256 && n <= 16384)),
   /** Wall-time budget of this process; optional experiments are skipped when it would be exceeded. */
   budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 690) || 690) * 1000,
   scoringPlans: Number(process.env.BENCH_SCORING_PLANS ?? 10_000) || 10_000,

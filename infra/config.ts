@@ -22,13 +22,18 @@ const WORKFLOW_HEAP_MIB_DEFAULT = 1536;
 
 /**
  * A workflow heap limit the cache can outgrow stops the worker with "out of memory" at a month-end, so it is refused at
- * start. The rule leaves room by measure: 2,000 cached cycles peaked at 1,310 MiB RSS for the whole worker, within
- * the default limit (docs/performance.md, round eight).
+ * start. The rule is the one point measured: 2,000 cached cycles ran within the default limit (1,310 MiB RSS for the
+ * whole worker; docs/performance.md, round eight), so 256 MiB plus 0.64 per cached cycle.
  */
+const HEAP_MIB_MAX = 16384;
+const heapNeededMiB = (cache: number) => 256 + Math.ceil((cache * 16) / 25); // 0.64 MiB a cycle, in whole numbers
+
 function workflowHeapProblem(cache: number, heapMiB: number): string | undefined {
-  const need = 256 + Math.ceil(cache / 2);
+  const need = heapNeededMiB(cache);
   if (!heapMiB || heapMiB >= need) return undefined;
-  return `WORKER_WORKFLOW_HEAP_MIB=${heapMiB} is too small for a sticky cache of ${cache} cycles (WORKER_MAX_CACHED_WORKFLOWS): give it at least ${need} MiB (256 plus 0.5 per cached cycle), lower the cache, or set it to 0 to leave the limit to V8`;
+  const where = `WORKER_WORKFLOW_HEAP_MIB=${heapMiB} is too small for a sticky cache of ${cache} cycles (WORKER_MAX_CACHED_WORKFLOWS)`;
+  if (need > HEAP_MIB_MAX) return `${where}: no allowed limit is enough; lower the cache to at most ${Math.floor(((HEAP_MIB_MAX - 256) * 25) / 16)} cycles, or set the limit to 0 to leave it to V8`;
+  return `${where}: give it at least ${need} MiB (256 plus 0.64 per cached cycle), lower the cache, or set it to 0 to leave the limit to V8`;
 }
 
 const envSchema = z.object({
@@ -77,8 +82,8 @@ const envSchema = z.object({
    * board): that is the price of a worker whose memory is bounded in the number of cycles instead of growing by
    * about 0.6 MiB per cycle at the month-end peak until the machine runs out. Measured at 2,000 cycles: 500 held the
    * peak RSS at 817-865 MiB with V8's own heap, and 647-731 MiB with the workflow heap limit below
-   * (WORKER_WORKFLOW_HEAP_MIB), for about 1.3x the uncapped dispatch time (1.29x and 1.36x bracketed; every cap
-   * below the cycles costs that, or more); uncapped (the SDK's default, about 2,300 here) it peaks at 1.3-1.4 GiB
+   * (WORKER_WORKFLOW_HEAP_MIB), for 1.22x the uncapped dispatch time with the limit and 1.29x without (bracketed;
+   * every cap below the cycles costs that, or more); uncapped (the SDK's default, about 2,300 here) it peaks at 1.3-1.4 GiB
    * (docs/performance.md, rounds seven and eight). A deployment whose workers each serve more cycles than this raises
    * it where memory allows (and the workflow heap with it), or adds workers, rather than have its board replay cycles.
    */
@@ -95,7 +100,7 @@ const envSchema = z.object({
    * machine's memory up to 4 GiB. Below 2 GiB V8 also lets that heap grow less between collections, which is what
    * bounds a month-end's garbage: the cached cycles live there. It is a limit: raise it with the cache.
    */
-  WORKER_WORKFLOW_HEAP_MIB: z.coerce.number({ invalid_type_error: 'must be a whole number of MiB' }).int('must be a whole number of MiB').refine((v) => v === 0 || (v >= 256 && v <= 16384), 'must be 0 (V8 decides) or from 256 to 16384').default(WORKFLOW_HEAP_MIB_DEFAULT),
+  WORKER_WORKFLOW_HEAP_MIB: z.coerce.number({ invalid_type_error: 'must be a whole number of MiB' }).int('must be a whole number of MiB').refine((v) => v === 0 || (v >= 256 && v <= HEAP_MIB_MAX), `must be 0 (V8 decides) or from 256 to ${HEAP_MIB_MAX}`).default(WORKFLOW_HEAP_MIB_DEFAULT),
   /** 1: reuse the workflow bundle cached on disk, keyed by a hash of every source (worker/bundle.ts); 0: bundle at every start. */
   WORKFLOW_BUNDLE_CACHE: z.enum(['0', '1'], { message: 'must be 1 (use the cached workflow bundle) or 0 (bundle at every start)' }).default('1'),
 });

@@ -15,7 +15,7 @@
  * thread: V8's flags are the process's, and V8 reads this one whenever it sizes a heap's next limit, so it holds for
  * the main thread too (under `npm start` that is the web door's thread as well).
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * Sets V8's heap growth for this process. Call before Worker.create. 0 or undefined sets nothing: the process keeps
@@ -28,9 +28,10 @@ export function applyHeapGrowingPercent(percent: number | undefined): void {
 }
 
 /**
- * Sets the old-space limit (MiB) of the V8 heaps created from now on: the worker's workflow thread, which
+ * Lowers the old-space limit (MiB) of the V8 heaps created from now on: the worker's workflow thread, which
  * Worker.create starts, and where the cached cycles live. The main thread's heap was sized when the process started
- * and keeps its limit. 0 or undefined sets nothing.
+ * and keeps its limit. 0 or undefined sets nothing, and so does a limit at or above the process's own (V8's default,
+ * a quarter of the memory the host or container gives, or NODE_OPTIONS'): it is never raised. Says whether it set it.
  *
  * Besides the limit, V8 lets a heap grow between full collections by a factor it chooses up to a ceiling that
  * depends on the limit: 4 for limits of 2 GiB and more (V8's own here: a quarter of the memory, up to 4 GiB), between
@@ -42,8 +43,12 @@ export function applyHeapGrowingPercent(percent: number | undefined): void {
  * ("Workflow Worker Thread exited prematurely"), and the worker's process exits to be restarted. So it goes up with the
  * cache, which the configuration checks (infra/config.ts).
  */
-export function applyWorkflowHeapLimit(mib: number | undefined): void {
-  if (!mib) return;
+export function applyWorkflowHeapLimit(mib: number | undefined): boolean {
+  if (!mib) return false;
   if (!Number.isInteger(mib) || mib < 256 || mib > 16384) throw new RangeError(`the workflow heap limit must be a whole number of MiB from 256 to 16384, not ${mib}`);
+  // Never raise it: on a host (or container) with little memory V8's own limit is below the setting, and an operator's
+  // NODE_OPTIONS=--max-old-space-size below it is theirs to keep. The main thread's limit is the process's own.
+  if (mib >= getHeapStatistics().heap_size_limit / 1048576) return false;
   setFlagsFromString(`--max-old-space-size=${mib}`);
+  return true;
 }

@@ -92,3 +92,23 @@ test('the remembered projection is the one computed afresh, through reports, mon
     before = now;
   });
 });
+
+test('each thing the projection reads is in what it is remembered by: one change at a time', () => {
+  const s = january(3);
+  const t = tt(1).dispatchAt + 1000;
+  report(s, { 't1-1': 0.5 }, t);
+  const x = structuredClone(s);
+  const steps: [string, () => void][] = [
+    ['the appraisal has begun: all twelve months counted, nothing else', () => void (x.phase = 'appraisal')],
+    ['adopted in December: windows that ended before were never asked about', () => void (x.adoption = { at: t, firstMonth: 12 })],
+    ['the same value, reported for another month', () => void (x.progress['t1-1'] = { ...x.progress['t1-1'], period: `${plan.year}-06` })],
+  ];
+  let before = cycleProjection(plan, x, t);
+  for (const [label, change] of steps) {
+    change();
+    const now = cycleProjection(plan, x, t);
+    expect({ label, projection: now }).toEqual({ label, projection: cycleProjection(structuredClone(plan), x, t) });
+    expect({ label, changed: now !== before }).toEqual({ label, changed: true }); // each step changes the projection itself
+    before = now;
+  }
+});

@@ -5,7 +5,7 @@
  * dispatch's are) costs far more full collections once the heap may grow only 30 % between them. Each run is a
  * fresh Node process: V8's flags are the process's.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { applyHeapGrowingPercent, applyWorkflowHeapLimit } from '../../worker/memory';
 import { REPO_ROOT } from '../../infra/paths';
@@ -33,36 +33,47 @@ test.each([-1, 2.5, 201])('%s percent is refused, naming the range', (p) => {
 });
 
 /**
- * In a fresh process: the main thread's heap limit, then, after applyWorkflowHeapLimit(mib), a new thread's limit and
- * the full collections the same garbage costs it (as above, but in the thread, where the cached cycles live).
+ * In a fresh process whose own heap limit is `ownMiB` (set on its command line, so the check does not depend on the
+ * host's memory): the main thread's limit before and after applyWorkflowHeapLimit(mib), then a new thread's limit and
+ * the full collections the same garbage costs it (as above, but in the thread, where the cached cycles live). The
+ * figures come back on stderr; V8's GC trace has stdout to itself.
  */
-function threadHeap(mib?: number): { mainBefore: number; mainAfter: number; thread: number; fullCollections: number } {
+function threadHeap(ownMiB: number, mib?: number) {
   const script = `
     const v8 = require('node:v8'); const { Worker } = require('node:worker_threads');
     const limit = () => Math.round(v8.getHeapStatistics().heap_size_limit / 1048576);
     const mainBefore = limit();
-    require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'worker', 'memory.js'))}).applyWorkflowHeapLimit(${mib ?? 'undefined'});
+    const applied = require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'worker', 'memory.js'))}).applyWorkflowHeapLimit(${mib ?? 'undefined'});
     const body = \`
       const v8 = require('node:v8'); const { parentPort } = require('node:worker_threads');
       const ring = new Array(1_000_000);
       for (let i = 0; i < 30_000_000; i++) ring[i % ring.length] = { i, s: 'x' };
       parentPort.postMessage(Math.round(v8.getHeapStatistics().heap_size_limit / 1048576));\`;
-    new Worker(body, { eval: true }).on('message', (thread) => console.log(JSON.stringify({ mainBefore, mainAfter: limit(), thread })));`;
-  const out = execFileSync(process.execPath, ['--trace-gc', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const lines = out.split('\n');
-  return { ...JSON.parse(lines.find((l) => l.startsWith('{'))!), fullCollections: lines.filter((l) => l.includes('Mark-Compact')).length };
+    new Worker(body, { eval: true }).on('message', (thread) => console.error(JSON.stringify({ mainBefore, mainAfter: limit(), applied, thread })));`;
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${ownMiB}`, '--trace-gc', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`the child failed (${r.status}): ${r.stderr}`);
+  const seen = JSON.parse(r.stderr.trim().split('\n').pop()!) as { mainBefore: number; mainAfter: number; applied: boolean; thread: number };
+  return { ...seen, fullCollections: r.stdout.split('\n').filter((l) => l.includes('Mark-Compact')).length };
 }
 
-test("a workflow heap limit holds for threads started after it, not the main thread, and makes V8 collect more often", () => {
-  const own = threadHeap(undefined);
-  const limited = threadHeap(1024);
-  // V8's own limit here is at least 2 GiB (a quarter of the memory, up to 4 GiB): the heap may grow up to 4x between collections.
-  expect(own.thread).toBeGreaterThanOrEqual(2048);
+test('a workflow heap limit holds for threads started after it, not the main thread, and makes V8 collect more often', () => {
+  const own = threadHeap(4096);
+  const limited = threadHeap(4096, 1024);
+  // At 4 GiB the heap may grow up to 4x between full collections; at 1 GiB, at most about 1.6x.
+  expect(own.thread).toBeGreaterThanOrEqual(4096);
+  expect(limited.applied).toBe(true);
   expect(limited.thread).toBeGreaterThanOrEqual(1024);
   expect(limited.thread).toBeLessThan(1024 + 128); // the old space plus the young generation
   expect(limited.mainAfter).toBe(limited.mainBefore);
   expect(own.fullCollections).toBeGreaterThan(0);
   expect(limited.fullCollections).toBeGreaterThanOrEqual(1.5 * own.fullCollections);
+}, 60_000);
+
+test("a limit at or above the process's own is not applied: it never raises a small host's or an operator's", () => {
+  const small = threadHeap(512, 1024);
+  expect(small.applied).toBe(false);
+  expect(small.thread).toBeLessThan(1024);
+  expect(small.thread).toBe(small.mainBefore);
 }, 60_000);
 
 test.each([0.5, 100, 20_000])('a workflow heap limit of %s MiB is refused, naming the range', (mib) => {
