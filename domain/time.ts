@@ -5,40 +5,44 @@
 import { DateTime, IANAZone } from 'luxon';
 
 /**
+ * Bounded memos of pure results under pure keys. The module is shared by every workflow on a worker
+ * thread (the domain is preloaded), so a result never depends on who asked first. A value that throws
+ * is not remembered.
+ */
+const MEMO_LIMIT = 5000;
+
+function remembered<V>(memo: Map<string, V>, key: string, compute: () => V): V {
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const value = compute();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+/**
  * Luxon answers by building an Intl formatter for the zone, at every call (about 0.1 ms and an ICU
- * object to collect): a cycle's first task checks its plan's zone, so it is remembered. Pure key, pure
- * result; bounded, like the memo below.
+ * object to collect): a cycle's first task checks its plan's zone, so it is remembered.
  */
 const validZoneMemo = new Map<string, boolean>();
 
 export function isValidIanaZone(zone: string): boolean {
-  const known = validZoneMemo.get(zone);
-  if (known !== undefined) return known;
-  const valid = IANAZone.isValidZone(zone);
-  if (validZoneMemo.size >= 100) validZoneMemo.clear();
-  validZoneMemo.set(zone, valid);
-  return valid;
+  return remembered(validZoneMemo, zone, () => IANAZone.isValidZone(zone));
 }
 
 /**
  * Parsing a local time is luxon's slowest path (an Intl formatter per zone offset), and a cycle asks
  * for the same few dozen instants again and again: they are remembered, per zone and local time.
- * Bounded. The module is shared by every workflow on a worker thread (the domain is preloaded), so
- * the memo holds pure results under pure keys only: a result never depends on who asked first.
  */
 const localToEpochMemo = new Map<string, number>();
-const MEMO_LIMIT = 5000;
 
 /** The instant of local date `isoDate` at `hhmm` in `zone`. */
 export function localToEpoch(isoDate: string, hhmm: string, zone: string): number {
-  const key = `${isoDate}T${hhmm}@${zone}`;
-  const known = localToEpochMemo.get(key);
-  if (known !== undefined) return known;
-  const dt = DateTime.fromISO(`${isoDate}T${hhmm}`, { zone });
-  if (!dt.isValid) throw new Error(`invalid local time ${isoDate}T${hhmm} in ${zone}: ${dt.invalidExplanation}`);
-  if (localToEpochMemo.size >= MEMO_LIMIT) localToEpochMemo.clear();
-  localToEpochMemo.set(key, dt.toMillis());
-  return dt.toMillis();
+  return remembered(localToEpochMemo, `${isoDate}T${hhmm}@${zone}`, () => {
+    const dt = DateTime.fromISO(`${isoDate}T${hhmm}`, { zone });
+    if (!dt.isValid) throw new Error(`invalid local time ${isoDate}T${hhmm} in ${zone}: ${dt.invalidExplanation}`);
+    return dt.toMillis();
+  });
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant in `zone`. */

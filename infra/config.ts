@@ -169,16 +169,17 @@ function temporalConnection(env: NodeJS.ProcessEnv, apiKeyFile: string | undefin
   }
 }
 
+const invalidEnvironment = (problems: string[]) => new ConfigError(`invalid environment; fix these variables and start again:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     // Names, never values: a value may carry a secret (a password in a URL).
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid environment; fix these variables and start again:\n${lines.join('\n')}`);
+    throw invalidEnvironment(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
   const heapProblem = workflowHeapProblem(e.WORKER_MAX_CACHED_WORKFLOWS, e.WORKER_WORKFLOW_HEAP_MIB);
-  if (heapProblem) throw new ConfigError(`invalid environment; fix these variables and start again:\n  ${heapProblem}`);
+  if (heapProblem) throw invalidEnvironment([heapProblem]);
   const connect = temporalConnection(env, e.TEMPORAL_API_KEY_FILE);
   const address = connect.connectionOptions.address ?? `127.0.0.1:${e.DEV_SERVER_PORT}`;
   const password = e.SMTP_PASSWORD_FILE ? readSecretFile('SMTP_PASSWORD_FILE', e.SMTP_PASSWORD_FILE) : e.SMTP_PASSWORD;

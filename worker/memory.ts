@@ -7,9 +7,10 @@
  * collection before collecting again, choosing by how fast it collects; a fixed, smaller growth trades CPU for
  * memory. At 2,000 cycles with the cache capped at 500, the peak RSS and the dispatch time against an uncapped worker
  * were, in round seven's single-order runs: V8's own 817-824 MiB, 1.11-1.24x; 150 % 719 MiB, 1.32x; 75 % 608 MiB,
- * 1.33x; 50 % 569 MiB, 1.31x; 30 % 544 MiB, 1.18-1.41x (docs/performance.md). So the product leaves it to V8 (0) and offers it as
- * WORKER_HEAP_GROWING_PERCENT where memory is shorter than CPU. What bounds the month-end by default is the workflow
- * thread's heap limit (applyWorkflowHeapLimit below), which lowers the ceiling of V8's own growth instead of fixing it.
+ * 1.33x; 50 % 569 MiB, 1.31x; 30 % 544 MiB, 1.18-1.41x (docs/performance.md). So the product leaves it to V8 (0)
+ * and offers it as WORKER_HEAP_GROWING_PERCENT where memory is shorter than CPU. What bounds the month-end by default
+ * is the workflow thread's heap limit (applyWorkflowHeapLimit below), which lowers the ceiling of V8's own growth
+ * instead of fixing it.
  *
  * The setting is V8's `--heap-growing-percent`, set for the whole process before the worker starts its workflow
  * thread: V8's flags are the process's, and V8 reads this one whenever it sizes a heap's next limit, so it holds for

@@ -1,7 +1,6 @@
 /**
  * worker/memory.ts sets V8's heap growth for the worker's process (WORKER_HEAP_GROWING_PERCENT) and the workflow
- * thread's heap limit (WORKER_WORKFLOW_HEAP_MIB). The check is what
- * V8 does: the same garbage (a rolling window of live objects, each dying after it has been promoted, as a month-end
+ * thread's heap limit (WORKER_WORKFLOW_HEAP_MIB). The check is what V8 does: the same garbage (a rolling window of live objects, each dying after it has been promoted, as a month-end
  * dispatch's are) costs far more full collections once the heap may grow only 30 % between them. Each run is a
  * fresh Node process: V8's flags are the process's.
  */
@@ -10,13 +9,15 @@ import * as path from 'node:path';
 import { applyHeapGrowingPercent, applyWorkflowHeapLimit } from '../../worker/memory';
 import { REPO_ROOT } from '../../infra/paths';
 
+const MEMORY_JS = JSON.stringify(path.join(REPO_ROOT, 'dist', 'worker', 'memory.js'));
+/** The garbage: a rolling window of a million live objects, thirty million made. */
+const GARBAGE = `const ring = new Array(1_000_000); for (let i = 0; i < 30_000_000; i++) ring[i % ring.length] = { i, s: 'x' };`;
+const markCompacts = (trace: string) => trace.split('\n').filter((l) => l.includes('Mark-Compact')).length;
+const BIG = { encoding: 'utf8' as const, maxBuffer: 64 * 1024 * 1024 };
+
 function fullCollections(percent?: number): number {
-  const script = `
-    require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'worker', 'memory.js'))}).applyHeapGrowingPercent(${percent ?? 'undefined'});
-    const ring = new Array(1_000_000);
-    for (let i = 0; i < 30_000_000; i++) ring[i % ring.length] = { i, s: 'x' };`;
-  const trace = execFileSync(process.execPath, ['--trace-gc', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return trace.split('\n').filter((l) => l.includes('Mark-Compact')).length;
+  const script = `require(${MEMORY_JS}).applyHeapGrowingPercent(${percent ?? 'undefined'}); ${GARBAGE}`;
+  return markCompacts(execFileSync(process.execPath, ['--trace-gc', '-e', script], BIG));
 }
 
 test('30 % makes V8 collect the old generation several times as often as its own heuristics; 0 leaves them', () => {
@@ -43,17 +44,16 @@ function threadHeap(ownMiB: number, mib?: number) {
     const v8 = require('node:v8'); const { Worker } = require('node:worker_threads');
     const limit = () => Math.round(v8.getHeapStatistics().heap_size_limit / 1048576);
     const mainBefore = limit();
-    const applied = require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'worker', 'memory.js'))}).applyWorkflowHeapLimit(${mib ?? 'undefined'});
+    const applied = require(${MEMORY_JS}).applyWorkflowHeapLimit(${mib ?? 'undefined'});
     const body = \`
       const v8 = require('node:v8'); const { parentPort } = require('node:worker_threads');
-      const ring = new Array(1_000_000);
-      for (let i = 0; i < 30_000_000; i++) ring[i % ring.length] = { i, s: 'x' };
+      ${GARBAGE}
       parentPort.postMessage(Math.round(v8.getHeapStatistics().heap_size_limit / 1048576));\`;
     new Worker(body, { eval: true }).on('message', (thread) => console.error(JSON.stringify({ mainBefore, mainAfter: limit(), applied, thread })));`;
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${ownMiB}`, '--trace-gc', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${ownMiB}`, '--trace-gc', '-e', script], BIG);
   if (r.status !== 0) throw new Error(`the child failed (${r.status}): ${r.stderr}`);
   const seen = JSON.parse(r.stderr.trim().split('\n').pop()!) as { mainBefore: number; mainAfter: number; applied: boolean; thread: number };
-  return { ...seen, fullCollections: r.stdout.split('\n').filter((l) => l.includes('Mark-Compact')).length };
+  return { ...seen, fullCollections: markCompacts(r.stdout) };
 }
 
 test('a workflow heap limit holds for threads started after it, not the main thread, and makes V8 collect more often', () => {
