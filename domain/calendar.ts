@@ -14,23 +14,37 @@ export interface WorkCalendar {
 }
 
 /**
- * A plan's calendar and month timetables are computed once per plan object: a workflow asks for
- * them at every activation (they were a third of its CPU). This module is shared by every workflow
- * on a worker thread (worker/bundle.ts preloads the domain), so the memo must stay keyed by the
- * run's own plan object and hold pure results only: plans are never mutated once loaded, and a
- * result never depends on which workflow asked first.
+ * A plan's calendar and month timetables are computed once per content, not per plan object: a workflow asks for
+ * them at every activation (they were a third of its CPU), and every cycle of one year and province has the same
+ * calendar, so the cycles a worker holds share one calendar and one set of timetables, and a cycle replayed after
+ * its eviction finds its timetables made. This module is shared by every workflow on a worker thread
+ * (worker/bundle.ts preloads the domain), so the memos hold pure results only, keyed by everything they are computed
+ * from: plans are never mutated once loaded, and a result never depends on which workflow asked first.
  */
+const MEMO_LIMIT = 256;
+const calendarsByContent = new Map<string, WorkCalendar>();
+/** Per plan object, its calendar: the content key is built once per object. */
 const calendars = new WeakMap<object, WorkCalendar>();
-const timetables = new WeakMap<object, Map<number, { cal: WorkCalendar; tt: MonthTimetable }>>();
+/** Per calendar, then per what else a timetable reads (year, zone, cadence), the months' timetables. */
+const timetables = new WeakMap<WorkCalendar, Map<string, Map<number, MonthTimetable>>>();
+const cadenceKeys = new WeakMap<object, string>();
+
+function bounded<V>(memo: Map<string, V>, key: string, make: () => V): V {
+  let value = memo.get(key);
+  if (value === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, (value = make()));
+  }
+  return value;
+}
 
 export function calendarOf(plan: Pick<Plan, 'timeZone' | 'resolvedCalendar'>): WorkCalendar {
   let cal = calendars.get(plan);
   if (!cal) {
-    cal = Object.freeze({
-      zone: plan.timeZone,
-      holidays: new Set(plan.resolvedCalendar.holidays),
-      workingDays: new Set(plan.resolvedCalendar.workingDays),
-    });
+    const { holidays, workingDays } = plan.resolvedCalendar;
+    cal = bounded(calendarsByContent, `${plan.timeZone}|${holidays.join(',')}|${workingDays.join(',')}`, () =>
+      Object.freeze({ zone: plan.timeZone, holidays: new Set(holidays), workingDays: new Set(workingDays) }),
+    );
     calendars.set(plan, cal);
   }
   return cal;
@@ -193,12 +207,13 @@ export function chasingTimes(plan: CadencePlan, cal: WorkCalendar, fromDate: str
 }
 
 export function monthTimetable(plan: CadencePlan, month: number, cal: WorkCalendar = calendarOf(plan)): MonthTimetable {
-  let memo = timetables.get(plan);
-  if (!memo) timetables.set(plan, (memo = new Map()));
-  const hit = memo.get(month);
-  if (hit && hit.cal === cal) return hit.tt;
-  const tt = Object.freeze(computeMonthTimetable(plan, month, cal));
-  memo.set(month, { cal, tt });
+  let cadenceKey = cadenceKeys.get(plan);
+  if (cadenceKey === undefined) cadenceKeys.set(plan, (cadenceKey = `${plan.year}|${plan.timeZone}|${JSON.stringify(plan.cadence)}`));
+  let byCadence = timetables.get(cal);
+  if (!byCadence) timetables.set(cal, (byCadence = new Map()));
+  const months = bounded(byCadence, cadenceKey, () => new Map<number, MonthTimetable>());
+  let tt = months.get(month);
+  if (!tt) months.set(month, (tt = Object.freeze(computeMonthTimetable(plan, month, cal))));
   return tt;
 }
 

@@ -381,3 +381,32 @@ describe('periods', () => {
     }
   });
 });
+
+describe('calendars and timetables are shared by content (every cycle of a year and province has the same)', () => {
+  const again = () => loadPlan(SEED_PLAN_PATH);
+
+  test('two plan objects with the same content share one calendar and one timetable', () => {
+    const a = again();
+    const b = again();
+    expect(a).not.toBe(b);
+    expect(calendarOf(a)).toBe(calendarOf(b));
+    expect(monthTimetable(a, 8)).toBe(monthTimetable(b, 8));
+  });
+
+  test('a plan differing in one holiday, its cadence or its zone gets its own, computed from its own content', () => {
+    const base = again();
+    const holiday: Plan = { ...base, resolvedCalendar: { ...base.resolvedCalendar, holidays: [...base.resolvedCalendar.holidays, '2013-08-30'] } };
+    expect(calendarOf(holiday)).not.toBe(calendarOf(base));
+    expect(monthTimetable(holiday, 8).dispatchDate).toBe('2013-08-29'); // Friday 08-30 is now a holiday
+    expect(monthTimetable(base, 8).dispatchDate).toBe('2013-08-30');
+
+    const cadence: Plan = { ...base, cadence: { ...base.cadence, reportDeadline: { ...base.cadence.reportDeadline, workingDaysAfterDispatch: 3 } } };
+    expect(calendarOf(cadence)).toBe(calendarOf(base));
+    expect(monthTimetable(cadence, 8).deadlineDate).toBe(addWorkingDays(cal2013, '2013-08-30', 3));
+    expect(monthTimetable(base, 8).deadlineDate).toBe(addWorkingDays(cal2013, '2013-08-30', 5));
+
+    const berlin: Plan = { ...base, timeZone: 'Europe/Berlin' };
+    expect(calendarOf(berlin).zone).toBe('Europe/Berlin');
+    expect(monthTimetable(berlin, 8).dispatchAt - monthTimetable(base, 8).dispatchAt).toBe(6 * 3_600_000); // summer: UTC+2 against UTC+8
+  });
+});
