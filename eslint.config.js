@@ -6,7 +6,7 @@ const { builtinModules } = require('node:module');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.temporal/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.temporal/**', 'bench/results/**', 'coverage/**', 'scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -32,6 +32,31 @@ module.exports = tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'process', message: 'no process access in deterministic code' }, { name: 'setTimeout', message: 'use workflow sleep/condition' }],
+    },
+  },
+  {
+    // The domain is pure: the time comes in as a parameter (workflows read it from the SDK's deterministic clock).
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'domain code is pure: take the time as a parameter' },
+        { object: 'Math', property: 'random', message: 'domain code is pure: no randomness' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'domain code is pure: take the time as a parameter' }],
+    },
+  },
+  {
+    // worker/bundle.ts preloads workflows/: one instance of each module serves every run on a worker thread.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Program > VariableDeclaration[kind!='const'], Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
+          message: 'workflows/ modules are shared by every run on a worker thread: keep what a run changes inside the workflow function',
+        },
+      ],
     },
   },
 );

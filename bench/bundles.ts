@@ -35,8 +35,8 @@ export async function bundles(dir: string): Promise<{ cycle: BuiltBundle; baseli
 }
 
 /**
- * Before/after: the cycle bundle without the SDK's `preloadModules` (the product preloads zod and
- * luxon and the domain modules, worker/bundle.ts preloadModules), i.e. all evaluated again in every workflow run.
+ * Before/after: the cycle bundle without the SDK's `preloadModules` (the product preloads zod, luxon,
+ * domain/ and workflows/, worker/bundle.ts preloadModules), i.e. all evaluated again in every workflow run.
  */
 export async function unpreloadedBundle(dir: string): Promise<BuiltBundle> {
   if (!built.preload) {

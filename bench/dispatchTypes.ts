@@ -33,7 +33,7 @@ export interface DispatchSpec {
   ledgerTmpfs?: boolean;
   /** Where the sent ledger lives: the store on SQLite (the product default), on PostgreSQL, or the file ledger of earlier versions. */
   ledger?: 'sqlite' | 'postgres' | 'file';
-  /** Before/after: a pre-built bundle without preloadModules (the product preloads zod and luxon). */
+  /** Before/after: a pre-built bundle without preloadModules (the product preloads zod, luxon, domain/ and workflows/). */
   noPreload?: boolean;
   /** Node options of the worker process, e.g. --max-old-space-size. */
   nodeOptions?: string[];

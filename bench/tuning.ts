@@ -40,7 +40,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     { family: 'store', label: 'file ledger (before the store)', mode: 'cycle', n: tn, ledger: 'file' },
     { family: 'ledger', label: 'file ledger on tmpfs (fsync cost, experiment)', mode: 'cycle', n: tn, ledgerTmpfs: true },
     { family: 'bundle', label: 'pre-built workflow bundle', mode: 'cycle', n: tn, prebuilt: true },
-    { family: 'preload', label: 'without preloadModules (zod, luxon, domain in every run: before)', mode: 'cycle', n: tn, noPreload: true },
+    { family: 'preload', label: 'without preloadModules (zod, luxon, domain, workflows in every run: before)', mode: 'cycle', n: tn, noPreload: true },
     { family: 'wft', label: 'maxConcurrentWorkflowTaskExecutions=200', mode: 'cycle', n: tn, tuning: { maxConcurrentWorkflowTaskExecutions: 200 } },
     { family: 'act', label: 'maxConcurrentActivityTaskExecutions=400', mode: 'cycle', n: tn, tuning: { maxConcurrentActivityTaskExecutions: 400 } },
     // `sdk` is the worker unbounded, as before round seven: the SDK sizes its cache and V8 its heaps' growth.

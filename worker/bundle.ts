@@ -16,19 +16,45 @@ export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', 'workfl
 
 /**
  * Modules evaluated once per worker thread and shared by every workflow run, instead of once per run
- * (the SDK's preloadModules; the SDK deep-freezes their exports): zod, luxon and every domain/
- * module the workflows reach. All are free of per-workflow state: the domain is pure functions over
- * the plan and state each run passes in (lint-enforced: no clock, no randomness, no I/O), its
- * module-level memos are caches of pure results keyed by the run's own plan objects, and its zod
- * schemas are built on first use into a closure the freeze does not reach. Each cached cycle then
- * holds its state and plan, not its own copy of the code's module objects. workflows/ is not
- * preloaded: it registers handlers and holds the run's loop.
+ * (the SDK's preloadModules; the SDK deep-freezes their exports): zod, luxon and every domain/ and
+ * workflows/ module. All are free of per-workflow state:
+ * - the domain is pure functions over the plan and state each run passes in (lint-enforced: no
+ *   clock, no randomness, no I/O); its module-level memos are caches of pure results keyed by what
+ *   they are computed from, and its zod schemas are built on first use into a closure the freeze
+ *   does not reach;
+ * - a workflows/ module's top level only defines: update and query definitions, activity proxies
+ *   (which reach the running workflow when called, not when made) and constants (lint-enforced: no
+ *   top-level `let` or `var`); what a run holds lives in the workflow function's own scope.
+ * Each cached cycle then holds its state and plan, not its own copy of the code's module objects
+ * (109 KiB of heap per cached cycle, against 127 KiB with workflows/ evaluated per run), and a cycle
+ * replayed after its eviction evaluates none of them again. The domain and the packages also find
+ * their built-ins in module scope (cycleWebpackConfig, worker/bindBuiltins.cjs).
  */
 export function preloadModules(workflowsPath = WORKFLOWS_PATH, sources = workflowSources(workflowsPath)): string[] {
-  const domain = path.join(path.dirname(path.dirname(workflowsPath)), 'domain') + path.sep;
-  const own = sources.filter((f) => f.startsWith(domain) && !f.endsWith('.json'));
-  return ['zod', 'luxon', ...own.map((f) => f.replace(/\.(ts|js)$/, ''))];
+  const roots = [domainDir(workflowsPath), path.dirname(workflowsPath) + path.sep];
+  const own = sources.filter((f) => roots.some((r) => f.startsWith(r)) && !f.endsWith('.json'));
+  return [...PRELOADED_PACKAGES, ...own.map((f) => f.replace(/\.(ts|js)$/, ''))];
 }
+
+const PRELOADED_PACKAGES = ['zod', 'luxon'];
+
+/** The domain folder beside the workflows' (sources or dist), with a trailing separator. */
+function domainDir(workflowsPath: string): string {
+  return path.join(path.dirname(path.dirname(workflowsPath)), 'domain') + path.sep;
+}
+
+/** The folders of every preloaded module's files: domain/ and the preloaded packages. */
+function preloadedRoots(workflowsPath: string): string[] {
+  const packageRoot = (name: string) => {
+    const main = require.resolve(name);
+    const marker = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
+    return main.slice(0, main.lastIndexOf(marker) + marker.length);
+  };
+  return [domainDir(workflowsPath), ...PRELOADED_PACKAGES.map(packageRoot)];
+}
+
+/** The loader that binds the built-ins of the preloaded modules (plain JavaScript: webpack loads it as is, from the sources or dist). */
+export const BIND_BUILTINS_LOADER = path.join(REPO_ROOT, 'worker', 'bindBuiltins.cjs');
 
 /**
  * The bundle's inline source map keeps every position, so a workflow error's stack trace still names the TypeScript
@@ -41,9 +67,19 @@ export const BUNDLE_DEVTOOL = 'inline-nosources-source-map';
 /** The bundler's webpack configuration with that source map: for every bundle a worker runs, the bench's included. */
 export const withBundleDevtool: NonNullable<BundleOptions['webpackConfigHook']> = (config) => ({ ...config, devtool: BUNDLE_DEVTOOL });
 
+/**
+ * The cycle bundle's webpack configuration: that source map, and worker/bindBuiltins.cjs run last on every file of a
+ * preloaded module (its header says why and why it is safe). Not on workflows/: those modules are evaluated per run.
+ */
+export function cycleWebpackConfig(workflowsPath = WORKFLOWS_PATH): NonNullable<BundleOptions['webpackConfigHook']> {
+  const roots = preloadedRoots(workflowsPath);
+  const bindBuiltins = { enforce: 'post' as const, test: /\.([cm]?js|ts)$/, include: (file: string) => roots.some((r) => file.startsWith(r)), use: [{ loader: BIND_BUILTINS_LOADER }] };
+  return (config) => withBundleDevtool({ ...config, module: { ...config.module, rules: [...(config.module?.rules ?? []), bindBuiltins] } });
+}
+
 /** What the bundler is told besides the entry point, shared by the cache and the tests' in-memory bundles. */
 export function bundlerOptions(workflowsPath = WORKFLOWS_PATH, sources?: string[]): Pick<BundleOptions, 'preloadModules' | 'webpackConfigHook'> {
-  return { preloadModules: preloadModules(workflowsPath, sources), webpackConfigHook: withBundleDevtool };
+  return { preloadModules: preloadModules(workflowsPath, sources), webpackConfigHook: cycleWebpackConfig(workflowsPath) };
 }
 
 export interface BundleCacheOptions {
@@ -68,7 +104,7 @@ export interface CachedBundle {
 }
 
 /** Bump when the way bundles are built or keyed changes, so old entries are never reused. */
-const FORMAT = 1;
+const FORMAT = 2;
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
 const EXTENSIONS = ['', '.ts', '.js', '.json', '/index.ts', '/index.js'];
 
@@ -116,6 +152,7 @@ export function bundleKey(o: BundleCacheOptions, sources = workflowSources(o.wor
   const root = path.dirname(path.dirname(o.workflowsPath));
   const preload = (o.preloadModules ?? preloadModules(o.workflowsPath, sources)).map((m) => (path.isAbsolute(m) ? path.relative(root, m) : m));
   entry('options', JSON.stringify({ preloadModules: preload, ignoreModules: o.ignoreModules ?? [], devtool: BUNDLE_DEVTOOL }));
+  entry('loader', readFileSync(BIND_BUILTINS_LOADER));
   const lockfile = o.lockfile ?? path.join(REPO_ROOT, 'package-lock.json');
   entry('lockfile', existsSync(lockfile) ? readFileSync(lockfile) : 'none');
   for (const f of sources) entry(path.relative(root, f), readFileSync(f));
@@ -134,7 +171,7 @@ export async function workflowBundleFor(o: BundleCacheOptions): Promise<CachedBu
   const { code } = await bundleWorkflowCode({
     workflowsPath: o.workflowsPath,
     preloadModules: o.preloadModules ?? preloadModules(o.workflowsPath, sources),
-    webpackConfigHook: withBundleDevtool,
+    webpackConfigHook: cycleWebpackConfig(o.workflowsPath),
     ignoreModules: o.ignoreModules,
     logger: new DefaultLogger('WARN'),
   });
