@@ -33,12 +33,13 @@ export interface ProfileSummary {
 
 const FS_NATIVE = new Set(['fsync', 'fdatasync', 'open', 'close', 'read', 'writeBuffer', 'writeString', 'mkdir', 'rename', 'stat', 'lstat', 'fstat', 'unlink', 'rmdir', 'readdir', 'existsSync', 'access', 'internalModuleStat', 'readFileUtf8', 'rmSync']);
 
-export function categoryOf(url: string, fn: string): string {
+/** `callerUrl`: the calling frame's, which tells a socket's write (the same native `writeBuffer`) from a file's. */
+export function categoryOf(url: string, fn: string, callerUrl = ''): string {
   if (!url) {
     if (fn === '(idle)') return '(idle)';
     if (fn === '(garbage collector)') return 'GC';
     if (fn === '(program)') return '(program: native, compiler, bindings)';
-    if (FS_NATIVE.has(fn)) return 'node: fs (native, synchronous)';
+    if (FS_NATIVE.has(fn)) return /stream_base_commons|^node:net$/.test(callerUrl) ? 'node: net (socket writes)' : 'node: fs (native, synchronous)';
     if (fn === 'runInContext' || fn === 'runInNewContext') return 'vm.runInContext (workflow activation entry)';
     if (fn === 'postMessage' || fn === 'receiveMessageOnPort') return 'worker_threads messaging';
     return fn ? `native: ${fn}` : '(native)';
@@ -95,6 +96,8 @@ export function bundleLineIndex(code: string): (line: number) => string {
 export function summarizeProfile(file: string, window: [number, number] | null, top = 12, bundleLine?: (line: number) => string): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const callerOf = new Map<number, ProfileNode>();
+  for (const n of p.nodes) for (const c of n.children ?? []) callerOf.set(c, n);
   const self = new Map<number, number>();
   let t = p.startTime;
   const applied = !!window && window[0] < p.endTime && window[1] > p.startTime;
@@ -111,7 +114,7 @@ export function summarizeProfile(file: string, window: [number, number] | null, 
   for (const [id, us] of self) {
     const n = byId.get(id)!;
     const { functionName, url, lineNumber } = n.callFrame;
-    const category = bundleLine && /workflow-bundle-[0-9a-f]+\.js$|cycle-bundle\.js$/.test(url) ? bundleLine(lineNumber) : categoryOf(url, functionName);
+    const category = bundleLine && /workflow-bundle-[0-9a-f]+\.js$|cycle-bundle\.js$/.test(url) ? bundleLine(lineNumber) : categoryOf(url, functionName, callerOf.get(id)?.callFrame.url);
     const ms = us / 1000;
     sampled += ms;
     if (category === '(idle)') {
