@@ -47,6 +47,7 @@ describe('the loader', () => {
 });
 
 test('the product bundle binds them in the domain, zod and luxon, and nowhere else', async () => {
+  mkdirSync(path.join(REPO_ROOT, '.data'), { recursive: true }); // absent in a fresh clone
   const cacheDir = mkdtempSync(path.join(REPO_ROOT, '.data', 'bind-test-'));
   try {
     const code = readFileSync((await workflowBundleFor({ workflowsPath: WORKFLOWS_PATH, cacheDir })).codePath, 'utf8');
