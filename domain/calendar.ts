@@ -5,6 +5,7 @@
  * package is upgraded.
  */
 import type { Plan } from './plan';
+import { remembered } from './memo';
 import { localToEpoch } from './time';
 
 export interface WorkCalendar {
@@ -19,7 +20,8 @@ export interface WorkCalendar {
  * calendar, so the cycles a worker holds share one calendar and one set of timetables, and a cycle replayed after
  * its eviction finds its timetables made. This module is shared by every workflow on a worker thread
  * (worker/bundle.ts preloads the domain), so the memos hold pure results only, keyed by everything they are computed
- * from: plans are never mutated once loaded, and a result never depends on which workflow asked first.
+ * from: plans are never mutated once loaded, and a result never depends on which workflow asked first. They keep
+ * up to MEMO_LIMIT calendars, and cadences per calendar: a worker serves a few provinces' years.
  */
 const MEMO_LIMIT = 256;
 const calendarsByContent = new Map<string, WorkCalendar>();
@@ -29,21 +31,15 @@ const calendars = new WeakMap<object, WorkCalendar>();
 const timetables = new WeakMap<WorkCalendar, Map<string, Map<number, MonthTimetable>>>();
 const cadenceKeys = new WeakMap<object, string>();
 
-function bounded<V>(memo: Map<string, V>, key: string, make: () => V): V {
-  let value = memo.get(key);
-  if (value === undefined) {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(key, (value = make()));
-  }
-  return value;
-}
-
 export function calendarOf(plan: Pick<Plan, 'timeZone' | 'resolvedCalendar'>): WorkCalendar {
   let cal = calendars.get(plan);
   if (!cal) {
     const { holidays, workingDays } = plan.resolvedCalendar;
-    cal = bounded(calendarsByContent, `${plan.timeZone}|${holidays.join(',')}|${workingDays.join(',')}`, () =>
-      Object.freeze({ zone: plan.timeZone, holidays: new Set(holidays), workingDays: new Set(workingDays) }),
+    cal = remembered(
+      calendarsByContent,
+      `${plan.timeZone}|${holidays.join(',')}|${workingDays.join(',')}`,
+      () => Object.freeze({ zone: plan.timeZone, holidays: new Set(holidays), workingDays: new Set(workingDays) }),
+      MEMO_LIMIT,
     );
     calendars.set(plan, cal);
   }
@@ -211,7 +207,7 @@ export function monthTimetable(plan: CadencePlan, month: number, cal: WorkCalend
   if (cadenceKey === undefined) cadenceKeys.set(plan, (cadenceKey = `${plan.year}|${plan.timeZone}|${JSON.stringify(plan.cadence)}`));
   let byCadence = timetables.get(cal);
   if (!byCadence) timetables.set(cal, (byCadence = new Map()));
-  const months = bounded(byCadence, cadenceKey, () => new Map<number, MonthTimetable>());
+  const months = remembered(byCadence, cadenceKey, () => new Map<number, MonthTimetable>(), MEMO_LIMIT);
   let tt = months.get(month);
   if (!tt) months.set(month, (tt = Object.freeze(computeMonthTimetable(plan, month, cal))));
   return tt;

@@ -3,22 +3,7 @@
  * dates. Pure: luxon with an explicit zone, never the host's zone or clock.
  */
 import { DateTime, IANAZone } from 'luxon';
-
-/**
- * Bounded memos of pure results under pure keys. The module is shared by every workflow on a worker
- * thread (the domain is preloaded), so a result never depends on who asked first. A value that throws
- * is not remembered.
- */
-const MEMO_LIMIT = 5000;
-
-function remembered<V>(memo: Map<string, V>, key: string, compute: () => V): V {
-  const known = memo.get(key);
-  if (known !== undefined) return known;
-  const value = compute();
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, value);
-  return value;
-}
+import { remembered } from './memo';
 
 /**
  * Luxon answers by building an Intl formatter for the zone, at every call (about 0.1 ms and an ICU

@@ -43,7 +43,7 @@ function domainDir(workflowsPath: string): string {
   return path.join(path.dirname(path.dirname(workflowsPath)), 'domain') + path.sep;
 }
 
-/** The folders of every preloaded module's files: domain/ and the preloaded packages. */
+/** The folders whose files get their built-ins bound: domain/ and the preloaded packages. */
 function preloadedRoots(workflowsPath: string): string[] {
   const packageRoot = (name: string) => {
     const main = require.resolve(name);
@@ -68,8 +68,9 @@ export const BUNDLE_DEVTOOL = 'inline-nosources-source-map';
 export const withBundleDevtool: NonNullable<BundleOptions['webpackConfigHook']> = (config) => ({ ...config, devtool: BUNDLE_DEVTOOL });
 
 /**
- * The cycle bundle's webpack configuration: that source map, and worker/bindBuiltins.cjs run last on every file of a
- * preloaded module (its header says why and why it is safe). Not on workflows/: those modules are evaluated per run.
+ * The cycle bundle's webpack configuration: that source map, and worker/bindBuiltins.cjs run last on every file of
+ * the domain, zod and luxon (its header says why and why it is safe). Not on workflows/, which does little work of its
+ * own and reads the clock: it finds its globals as the SDK gives them.
  */
 export function cycleWebpackConfig(workflowsPath = WORKFLOWS_PATH): NonNullable<BundleOptions['webpackConfigHook']> {
   const roots = preloadedRoots(workflowsPath);
