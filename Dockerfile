@@ -39,6 +39,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/plans ./plans
 COPY --from=build /app/bin ./bin
+# The workflow bundle's webpack loader (plain JavaScript, not compiled into dist/; worker/bundle.ts).
+COPY --from=build /app/worker/bindBuiltins.cjs ./worker/bindBuiltins.cjs
 
 # DATA_DIR lives on a named volume; create the mount point owned by "node"
 # so a fresh volume inherits that ownership and the non-root user can write.

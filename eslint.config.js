@@ -43,7 +43,10 @@ module.exports = tseslint.config(
         { object: 'Date', property: 'now', message: 'domain code is pure: take the time as a parameter' },
         { object: 'Math', property: 'random', message: 'domain code is pure: no randomness' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'domain code is pure: take the time as a parameter' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0], CallExpression[callee.name='Date']", message: 'domain code is pure: take the time as a parameter' },
+      ],
     },
   },
   {

@@ -70,7 +70,7 @@ export const withBundleDevtool: NonNullable<BundleOptions['webpackConfigHook']> 
 /**
  * The cycle bundle's webpack configuration: that source map, and worker/bindBuiltins.cjs run last on every file of
  * the domain, zod and luxon (its header says why and why it is safe). Not on workflows/, which does little work of its
- * own and reads the clock: it finds its globals as the SDK gives them.
+ * own: there is nothing to win there.
  */
 export function cycleWebpackConfig(workflowsPath = WORKFLOWS_PATH): NonNullable<BundleOptions['webpackConfigHook']> {
   const roots = preloadedRoots(workflowsPath);

@@ -33,16 +33,24 @@ describe('the loader', () => {
   test('binds after a "use strict" directive, past leading comments, and the module stays strict', () => {
     const source = '/* licence */\n// note\n"use strict";\nundeclared = Date.UTC(2026, 0, 1);\n';
     const out = bindBuiltins(source);
-    expect(out.split('\n').length).toBe(source.split('\n').length); // lines unchanged: source maps still point right
+    expect(out.split('\n').length).toBe(source.split('\n').length); // no line moves, so the source map passed on stays right
     expect(out.indexOf('"use strict";')).toBeLessThan(out.indexOf('= globalThis;'));
     expect(() => vm.runInNewContext(out)).toThrow(/undeclared is not defined/); // strict: no implicit global
     expect(vm.runInNewContext(bindBuiltins("'use strict'\nDate.UTC(2026, 0, 1)"))).toBe(Date.UTC(2026, 0, 1));
   });
 
-  test('puts the bindings first when there is no directive', () => {
+  test('puts the bindings first when there is no directive, or when "use strict" comes after code', () => {
     expect(bindBuiltins('module.exports = Math.max(1, 2);')).toMatch(/^const \{ [^}]+ \} = globalThis;module\.exports/);
+    // Not a directive (it follows a statement): the bindings go first, not after it.
+    expect(bindBuiltins('/* a */ foo(); /* b */ "use strict";')).toMatch(/^const \{/);
+    // A long blank run without a directive is scanned once (a backtracking pattern would never finish).
+    expect(bindBuiltins(`/* x */${' '.repeat(100_000)}f();`)).toMatch(/^const \{/);
     expect(BUILTINS).toEqual(expect.arrayContaining(['Date', 'Math', 'Map', 'Set', 'Object', 'Array', 'JSON']));
-    expect(BUILTINS).not.toEqual(expect.arrayContaining(['WeakRef', 'FinalizationRegistry', 'setTimeout'])); // the SDK replaces these
+    for (const replaced of ['WeakRef', 'FinalizationRegistry', 'setTimeout', 'clearTimeout']) expect(BUILTINS).not.toContain(replaced); // the SDK replaces these
+  });
+
+  test('the worker image carries the loader (it is not compiled into dist/)', () => {
+    expect(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')).toContain('COPY --from=build /app/worker/bindBuiltins.cjs ./worker/bindBuiltins.cjs');
   });
 });
 
@@ -67,13 +75,17 @@ describe('in a running workflow', () => {
     root = mkdtempSync(path.join(REPO_ROOT, '.data', 'bind-test-'));
     mkdirSync(path.join(root, 'workflows'));
     mkdirSync(path.join(root, 'domain'));
-    writeFileSync(path.join(root, 'domain', 'probe.ts'), 'export const builtins = () => ({ Date, Math, Map, now: Date.now(), random: Math.random() });\n');
+    writeFileSync(
+      path.join(root, 'domain', 'probe.ts'),
+      'export const builtins = () => ({ Date, Math, Map, now: Date.now(), random: Math.random() });\n' +
+        "export const where = (): string => new Error('where').stack ?? '';\n",
+    );
     writeFileSync(
       path.join(root, 'workflows', 'index.ts'),
-      "import { builtins } from '../domain/probe';\n" +
+      "import { builtins, where } from '../domain/probe';\n" +
         'export async function probe() {\n' +
         '  const seen = builtins();\n' +
-        '  return { sameDate: seen.Date === Date, sameMath: seen.Math === Math, sameMap: seen.Map === Map, domainNow: seen.now, workflowNow: Date.now(), random: seen.random };\n' +
+        '  return { sameDate: seen.Date === Date, sameMath: seen.Math === Math, sameMap: seen.Map === Map, domainNow: seen.now, workflowNow: Date.now(), random: seen.random, where: where() };\n' +
         '}\n',
     );
   });
@@ -96,6 +108,8 @@ describe('in a running workflow', () => {
     for (const r of results) {
       expect(r).toMatchObject({ sameDate: true, sameMath: true, sameMap: true });
       expect(r.domainNow).toBe(r.workflowNow); // the activation's time, not the wall clock
+      // The source map came through the loader: the stack names the TypeScript file and line of the bound module.
+      expect(r.where).toMatch(/domain[\\/]probe\.ts:2:\d+/);
     }
     expect(results[0].random).not.toBe(results[1].random); // each workflow's own seeded Math.random, through the bound Math
   });
