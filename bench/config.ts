@@ -2,6 +2,8 @@
  * Settings of `npm run bench`, from the environment (documented in bench/README.md), and the clock
  * and log every section shares.
  */
+import { isWorkflowHeapMiB } from '../worker/memory';
+
 export const SECTIONS = ['scoring', 'year', 'startup', 'dispatch', 'profile', 'tuning', 'store', 'board', 'web'] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -41,7 +43,7 @@ export const CONFIG = {
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number)
-    .filter((n) => n === 0 || (Number.isInteger(n) && n >= 256 && n <= 16384)),
+    .filter(isWorkflowHeapMiB),
   /** Wall-time budget of this process; optional experiments are skipped when it would be exceeded. */
   budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 690) || 690) * 1000,
   scoringPlans: Number(process.env.BENCH_SCORING_PLANS ?? 10_000) || 10_000,

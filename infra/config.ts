@@ -13,6 +13,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { TASK_QUEUE_DEFAULT } from '../domain/names';
 import { REPO_ROOT, SEED_PLAN_PATH } from './paths';
+import { isWorkflowHeapMiB, WORKFLOW_HEAP_MIB_RANGE } from '../worker/memory';
 
 const port = (what: string) => z.coerce.number({ invalid_type_error: `must be a port number (${what})` }).int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
 const positiveInt = (max: number) => z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
@@ -25,7 +26,7 @@ const WORKFLOW_HEAP_MIB_DEFAULT = 1536;
  * start. The rule is the one point measured: 2,000 cached cycles ran within the default limit (1,310 MiB RSS for the
  * whole worker; docs/performance.md, round eight), so 256 MiB plus 0.64 per cached cycle.
  */
-const HEAP_MIB_MAX = 16384;
+const HEAP_MIB_MAX = WORKFLOW_HEAP_MIB_RANGE.max;
 const heapNeededMiB = (cache: number) => 256 + Math.ceil((cache * 16) / 25); // 0.64 MiB a cycle, in whole numbers
 
 function workflowHeapProblem(cache: number, heapMiB: number): string | undefined {
@@ -100,7 +101,7 @@ const envSchema = z.object({
    * machine's memory up to 4 GiB. Below 2 GiB V8 also lets that heap grow less between collections, which is what
    * bounds a month-end's garbage: the cached cycles live there. It is a limit: raise it with the cache.
    */
-  WORKER_WORKFLOW_HEAP_MIB: z.coerce.number({ invalid_type_error: 'must be a whole number of MiB' }).int('must be a whole number of MiB').refine((v) => v === 0 || (v >= 256 && v <= HEAP_MIB_MAX), `must be 0 (V8 decides) or from 256 to ${HEAP_MIB_MAX}`).default(WORKFLOW_HEAP_MIB_DEFAULT),
+  WORKER_WORKFLOW_HEAP_MIB: z.coerce.number({ invalid_type_error: 'must be a whole number of MiB' }).int('must be a whole number of MiB').refine(isWorkflowHeapMiB, `must be 0 (V8 decides) or from ${WORKFLOW_HEAP_MIB_RANGE.min} to ${HEAP_MIB_MAX}`).default(WORKFLOW_HEAP_MIB_DEFAULT),
   /** 1: reuse the workflow bundle cached on disk, keyed by a hash of every source (worker/bundle.ts); 0: bundle at every start. */
   WORKFLOW_BUNDLE_CACHE: z.enum(['0', '1'], { message: 'must be 1 (use the cached workflow bundle) or 0 (bundle at every start)' }).default('1'),
 });

@@ -44,7 +44,7 @@ function domainDir(workflowsPath: string): string {
 }
 
 /** The folders whose files get their built-ins bound: domain/ and the preloaded packages. */
-function preloadedRoots(workflowsPath: string): string[] {
+function builtinsBoundIn(workflowsPath: string): string[] {
   const packageRoot = (name: string) => {
     const main = require.resolve(name);
     const marker = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
@@ -73,7 +73,7 @@ export const withBundleDevtool: NonNullable<BundleOptions['webpackConfigHook']> 
  * own: there is nothing to win there.
  */
 export function cycleWebpackConfig(workflowsPath = WORKFLOWS_PATH): NonNullable<BundleOptions['webpackConfigHook']> {
-  const roots = preloadedRoots(workflowsPath);
+  const roots = builtinsBoundIn(workflowsPath);
   const bindBuiltins = { enforce: 'post' as const, test: /\.([cm]?js|ts)$/, include: (file: string) => roots.some((r) => file.startsWith(r)), use: [{ loader: BIND_BUILTINS_LOADER }] };
   return (config) => withBundleDevtool({ ...config, module: { ...config.module, rules: [...(config.module?.rules ?? []), bindBuiltins] } });
 }

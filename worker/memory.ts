@@ -18,6 +18,13 @@
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
+/** The workflow heap limits (MiB) the worker accepts; 0 is V8's own. The configuration and the bench check the same. */
+export const WORKFLOW_HEAP_MIB_RANGE = { min: 256, max: 16384 } as const;
+
+export function isWorkflowHeapMiB(mib: number): boolean {
+  return mib === 0 || (Number.isInteger(mib) && mib >= WORKFLOW_HEAP_MIB_RANGE.min && mib <= WORKFLOW_HEAP_MIB_RANGE.max);
+}
+
 /**
  * Sets V8's heap growth for this process. Call before Worker.create. 0 or undefined sets nothing: the process keeps
  * V8's own growth, unless its command line set `--heap-growing-percent` (as the bench's heap variants do).
@@ -46,7 +53,7 @@ export function applyHeapGrowingPercent(percent: number | undefined): void {
  */
 export function applyWorkflowHeapLimit(mib: number | undefined): boolean {
   if (!mib) return false;
-  if (!Number.isInteger(mib) || mib < 256 || mib > 16384) throw new RangeError(`the workflow heap limit must be a whole number of MiB from 256 to 16384, not ${mib}`);
+  if (!isWorkflowHeapMiB(mib)) throw new RangeError(`the workflow heap limit must be a whole number of MiB from ${WORKFLOW_HEAP_MIB_RANGE.min} to ${WORKFLOW_HEAP_MIB_RANGE.max}, not ${mib}`);
   // Never raise it: on a host (or container) with little memory V8's own limit is below the setting, and an operator's
   // NODE_OPTIONS=--max-old-space-size below it is theirs to keep. The main thread's limit is the process's own.
   if (mib >= getHeapStatistics().heap_size_limit / 1048576) return false;

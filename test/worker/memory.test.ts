@@ -1,8 +1,8 @@
 /**
  * worker/memory.ts sets V8's heap growth for the worker's process (WORKER_HEAP_GROWING_PERCENT) and the workflow
- * thread's heap limit (WORKER_WORKFLOW_HEAP_MIB). The check is what V8 does: the same garbage (a rolling window of live objects, each dying after it has been promoted, as a month-end
- * dispatch's are) costs far more full collections once the heap may grow only 30 % between them. Each run is a
- * fresh Node process: V8's flags are the process's.
+ * thread's heap limit (WORKER_WORKFLOW_HEAP_MIB). The check is what V8 does: the same garbage (a rolling window of
+ * live objects, each dying after it has been promoted, as a month-end dispatch's are) costs far more full collections
+ * once the heap may grow only 30 % between them. Each run is a fresh Node process: V8's flags are the process's.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
