@@ -4,7 +4,7 @@
  */
 import { isWorkflowHeapMiB } from '../worker/memory';
 
-export const SECTIONS = ['scoring', 'year', 'startup', 'dispatch', 'profile', 'tuning', 'store', 'board', 'web'] as const;
+export const SECTIONS = ['scoring', 'year', 'startup', 'dispatch', 'memory', 'profile', 'tuning', 'store', 'board', 'web'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const CONFIG = {
@@ -14,6 +14,9 @@ export const CONFIG = {
     .filter((n) => Number.isInteger(n) && n > 0),
   runs: Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3),
   tuningN: Number(process.env.BENCH_TUNING_N ?? 200) || 200,
+  /** The memory section: cycles per dispatch, and how many product runs alternate with unbounded ones (U P U P U for 2). */
+  memoryN: Number(process.env.BENCH_MEMORY_N ?? 2000) || 2000,
+  memoryRounds: Math.max(1, Number(process.env.BENCH_MEMORY_ROUNDS ?? 2) || 2),
   only: (process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[],
   tuningOnly: process.env.BENCH_TUNING_ONLY?.split(',').map((s) => s.trim()),
   /** Sticky-cache sizes for the tuning "cache" family; `sdk` is the SDK's own default (about 2,300 workflows here). */
@@ -45,7 +48,7 @@ export const CONFIG = {
     .map(Number)
     .filter(isWorkflowHeapMiB),
   /** Wall-time budget of this process; optional experiments are skipped when it would be exceeded. */
-  budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 690) || 690) * 1000,
+  budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 1500) || 1500) * 1000,
   scoringPlans: Number(process.env.BENCH_SCORING_PLANS ?? 10_000) || 10_000,
   /** Lead time before the common dispatch instant: fixed part plus per cycle. */
   leadBaseMs: 5_000,

@@ -41,6 +41,11 @@ export interface DispatchSpec {
   mallocArenas?: number;
 }
 
+/** The worker unbounded, as before round seven: the SDK sizes its cache (about 2,300 cycles here) and V8 its heaps. */
+export function unboundedSpec(n: number, label = "unbounded: the SDK's cache size, V8's heap sizes (before round seven)"): DispatchSpec {
+  return { label, mode: 'cycle', n, maxCachedWorkflows: 'sdk', heapGrowingPercent: 0, workflowHeapMiB: 0 };
+}
+
 export interface DispatchResult {
   label: string;
   mode: DispatchMode;

@@ -5,7 +5,7 @@
  */
 import { CONFIG, left } from './config';
 import { runDispatch } from './dispatchRun';
-import type { DispatchContext, DispatchResult, DispatchSpec } from './dispatchTypes';
+import { unboundedSpec, type DispatchContext, type DispatchResult, type DispatchSpec } from './dispatchTypes';
 import { checkContention, fmt, fmtRatio, results, row, warnings } from './report';
 
 export async function profileSection(ctx: DispatchContext) {
@@ -46,7 +46,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
     // `sdk` is the worker unbounded, as before round seven: the SDK sizes its cache and V8 its heaps' growth.
     ...CONFIG.cacheSizes.map((size) =>
       size === 'sdk'
-        ? { family: 'cache', label: "unbounded: the SDK's cache size, V8's heap sizes (before round seven)", mode: 'cycle' as const, n: tn, maxCachedWorkflows: size, heapGrowingPercent: 0, workflowHeapMiB: 0 }
+        ? { family: 'cache', ...unboundedSpec(tn) }
         : { family: 'cache', label: `maxCachedWorkflows=${size}`, mode: 'cycle' as const, n: tn, maxCachedWorkflows: size },
     ),
     ...CONFIG.workflowHeaps.map((mib) => ({ family: 'wfheap', label: `WORKER_WORKFLOW_HEAP_MIB=${mib}${mib ? '' : " (V8's own)"}`, mode: 'cycle' as const, n: tn, workflowHeapMiB: mib })),
