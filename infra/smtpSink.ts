@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { ParsedMail } from 'mailparser';
+import { headersOnly } from './mailHeaders';
 
 export interface ReceivedMail {
   seq: number;
@@ -31,6 +32,12 @@ export interface SinkOptions {
    * nothing accumulates in memory and the MIME parser is never loaded.
    */
   inMemory?: boolean;
+  /**
+   * Read each message's headers only (infra/mailHeaders.ts), not its body: `parsed` then has the subject, date,
+   * addresses and headers, and no text, html or attachments. For a reader of headers (a simulation's mail log), which
+   * then never loads the MIME parser.
+   */
+  headersOnly?: boolean;
   /** Recipients the server refuses permanently (550). */
   rejectRecipients?: (address: string) => boolean;
   /** Called at every MAIL FROM (n counts them), before the message is accepted: tests slow delivery or crash a worker here. */
@@ -54,7 +61,14 @@ export class MailSink {
   async start(): Promise<this> {
     if (this.options.inMemory === false && !this.options.dir) throw new Error('a mail sink that keeps nothing in memory needs a folder (dir)');
     if (this.options.dir) mkdirSync(this.options.dir, { recursive: true });
-    const parse = this.options.inMemory === false ? undefined : (await import('mailparser')).simpleParser;
+    // Readers use the headers, text and html as sent: mailparser's derived views (text as HTML with links found) are not needed.
+    const full = this.options.inMemory === false || this.options.headersOnly ? undefined : (await import('mailparser')).simpleParser;
+    const parse =
+      this.options.inMemory === false
+        ? undefined
+        : full
+          ? (raw: Buffer) => full(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+          : async (raw: Buffer) => headersOnly(raw);
     const opts: SMTPServerOptions = {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -90,8 +104,7 @@ export class MailSink {
             }
             return cb();
           }
-          // Readers use the headers, text and html as sent: mailparser's derived views (text as HTML with links found) are not needed.
-          parse(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+          parse(raw)
             .then((parsed) => {
               this.record(raw, parsed, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', session.envelope.rcptTo.map((r) => r.address));
               cb();
