@@ -13,6 +13,7 @@ import { smtpTransport } from '../infra/connection';
 import { SEED_PLAN_PATH } from '../infra/paths';
 import { MailSink } from '../infra/smtpSink';
 import { createTimeSkippingEnvironment } from '../infra/testServer';
+import { openStore } from '../store';
 import { createCycleWorker } from '../worker/worker';
 import { createBaselineActivities, type BaselineMailInput } from './baselineActivities';
 import { pokeUpdate, type BaselineStep, type baselineYear } from './baselineWorkflows';
@@ -41,6 +42,11 @@ export async function yearBench(dir: string) {
   };
   const b = await bundles(dir);
   const plan = loadPlan(SEED_PLAN_PATH);
+  // The product's default store (SQLite) holds the sent ledger and the report index, as in `cycle simulate` and
+  // `npm start`; until round ten this bench's year ran on the ledger folder of earlier versions (an fsync per write).
+  const yearStore = (name: string) => openStore({ dataDir: path.join(dir, name), legacy: false });
+  const store = await yearStore('year-store');
+  const unStore = onCleanup('year store', () => store.close());
   const namespace = env.namespace ?? 'default';
   const cycleWorker = await createCycleWorker({
     connection: env.nativeConnection,
@@ -48,8 +54,8 @@ export async function yearBench(dir: string) {
     taskQueue: 'bench-year',
     transport: recording,
     mailFrom: 'assessment-group@bench.local',
-    ledgerDir: path.join(dir, 'year-ledger'),
-    reportsDir: path.join(dir, 'year-reports'),
+    store,
+    dataDir: path.join(dir, 'year-store'),
     workflowBundle: { code: b.cycle.code },
   });
   const scriptedMails = new Map<string, BaselineMailInput[]>();
@@ -115,14 +121,15 @@ export async function yearBench(dir: string) {
     const noDelayMs: number[] = [];
     {
       const transport2 = smtpTransport(sink.url, undefined, { noDelay: false });
+      const store3 = await yearStore('year-store-nodelay');
       const w3 = await createCycleWorker({
         connection: env.nativeConnection,
         namespace,
         taskQueue: 'bench-year-nodelay',
         transport: transport2,
         mailFrom: 'assessment-group@bench.local',
-        ledgerDir: path.join(dir, 'year-ledger-nodelay'),
-        reportsDir: path.join(dir, 'year-reports-nodelay'),
+        store: store3,
+        dataDir: path.join(dir, 'year-store-nodelay'),
         workflowBundle: { code: b.cycle.code },
       });
       const run3 = w3.run();
@@ -137,6 +144,7 @@ export async function yearBench(dir: string) {
         w3.shutdown();
         await run3;
         transport2.close?.();
+        await store3.close();
       }
       log(`  plan-year without TCP_NODELAY on the SMTP sockets: ${noDelayMs.map((x) => fmt(x / 1000, 2)).join(', ')} s`);
     }
@@ -186,6 +194,8 @@ export async function yearBench(dir: string) {
     unWorkers();
     await stopWorkers();
     transport.close?.();
+    unStore();
+    await store.close();
     await sinkStopNow(sink, stopSink);
     await envStopNow(env, stopEnv);
   }
