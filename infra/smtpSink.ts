@@ -18,6 +18,7 @@ export interface ReceivedMail {
   envelopeFrom: string;
   envelopeTo: string[];
   raw: Buffer;
+  /** The whole message, or its headers only from a sink made with `headersOnly`. */
   parsed: ParsedMail;
   messageId: string;
   header(name: string): string | undefined;
@@ -61,14 +62,7 @@ export class MailSink {
   async start(): Promise<this> {
     if (this.options.inMemory === false && !this.options.dir) throw new Error('a mail sink that keeps nothing in memory needs a folder (dir)');
     if (this.options.dir) mkdirSync(this.options.dir, { recursive: true });
-    // Readers use the headers, text and html as sent: mailparser's derived views (text as HTML with links found) are not needed.
-    const full = this.options.inMemory === false || this.options.headersOnly ? undefined : (await import('mailparser')).simpleParser;
-    const parse =
-      this.options.inMemory === false
-        ? undefined
-        : full
-          ? (raw: Buffer) => full(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
-          : async (raw: Buffer) => headersOnly(raw);
+    const parse = await this.parser();
     const opts: SMTPServerOptions = {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -120,6 +114,15 @@ export class MailSink {
     });
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** How a received message is read: not at all (kept in the folder only), by its headers, or whole by mailparser. */
+  private async parser(): Promise<((raw: Buffer) => Promise<ParsedMail>) | undefined> {
+    if (this.options.inMemory === false) return undefined;
+    if (this.options.headersOnly) return async (raw) => headersOnly(raw);
+    const { simpleParser } = await import('mailparser');
+    // Readers use the headers, text and html as sent: mailparser's derived views (text as HTML with links found) are not needed.
+    return (raw) => simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   }
 
   /**
