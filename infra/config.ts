@@ -24,7 +24,7 @@ const WORKFLOW_HEAP_MIB_DEFAULT = 1536;
 /**
  * A workflow heap limit the cache can outgrow stops the worker with "out of memory" at a month-end, so it is refused at
  * start. The rule is the one point measured: 2,000 cached cycles ran within the default limit (1,310 MiB RSS for the
- * whole worker; docs/performance.md, round eight), so 256 MiB plus 0.64 per cached cycle.
+ * whole worker; docs/performance-history.md, round eight), so 256 MiB plus 0.64 per cached cycle.
  */
 const HEAP_MIB_MAX = WORKFLOW_HEAP_MIB_RANGE.max;
 const heapNeededMiB = (cache: number) => 256 + Math.ceil((cache * 16) / 25); // 0.64 MiB a cycle, in whole numbers
@@ -85,7 +85,7 @@ const envSchema = z.object({
    * peak RSS at 817-865 MiB with V8's own heap, and 647-731 MiB with the workflow heap limit below
    * (WORKER_WORKFLOW_HEAP_MIB), for 1.22x the uncapped dispatch time with the limit and 1.29x without (bracketed;
    * every cap below the cycles costs that, or more); uncapped (the SDK's default, about 2,300 here) it peaks at 1.3-1.4 GiB
-   * (docs/performance.md, rounds seven and eight). A deployment whose workers each serve more cycles than this raises
+   * (docs/performance-history.md, rounds seven and eight). A deployment whose workers each serve more cycles than this raises
    * it where memory allows (and the workflow heap with it), or adds workers, rather than have its board replay cycles.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ invalid_type_error: 'must be a whole number of workflows' }).int('must be a whole number of workflows').min(0, 'must be 0 or more (0 turns the cache off)').max(100_000).default(500),

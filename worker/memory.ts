@@ -7,7 +7,7 @@
  * collection before collecting again, choosing by how fast it collects; a fixed, smaller growth trades CPU for
  * memory. At 2,000 cycles with the cache capped at 500, the peak RSS and the dispatch time against an uncapped worker
  * were, in round seven's single-order runs: V8's own 817-824 MiB, 1.11-1.24x; 150 % 719 MiB, 1.32x; 75 % 608 MiB,
- * 1.33x; 50 % 569 MiB, 1.31x; 30 % 544 MiB, 1.18-1.41x (docs/performance.md). So the product leaves it to V8 (0)
+ * 1.33x; 50 % 569 MiB, 1.31x; 30 % 544 MiB, 1.18-1.41x (docs/performance-history.md). So the product leaves it to V8 (0)
  * and offers it as WORKER_HEAP_GROWING_PERCENT where memory is shorter than CPU. What bounds the month-end by default
  * is the workflow thread's heap limit (applyWorkflowHeapLimit below), which lowers the ceiling of V8's own growth
  * instead of fixing it.
@@ -45,7 +45,7 @@ export function applyHeapGrowingPercent(percent: number | undefined): void {
  * depends on the limit: 4 for limits of 2 GiB and more (V8's own here: a quarter of the memory, up to 4 GiB), between
  * 1.3 and 2 below (V8's heap-controller). At 2,000 cycles with the cache capped at 500, the worker's RSS peaked at
  * 826-865 MiB at the month-end with V8's own limit, and at 647-731 MiB with 1,536 MiB, for about a tenth more dispatch
- * time with the same cache (docs/performance.md, round eight).
+ * time with the same cache (docs/performance-history.md, round eight).
  *
  * It is a limit: Node stops a thread that outgrows it (ERR_WORKER_OUT_OF_MEMORY), the SDK then fails the worker
  * ("Workflow Worker Thread exited prematurely"), and the worker's process exits to be restarted. So it goes up with the
