@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { smtpTransport } from '../infra/connection';
+import type { MailHeadersView } from '../infra/mailHeaders';
 import { MailSink } from '../infra/smtpSink';
 import { createTimeSkippingEnvironment } from '../infra/testServer';
 import { openStore, type OpenedStore } from '../store';
@@ -16,7 +17,8 @@ import { createCycleWorker } from '../worker/worker';
 
 export interface PrivateSimulation {
   env: TestWorkflowEnvironment;
-  sink: MailSink;
+  /** Reads headers only: a simulation reports its mail log, not the bodies. */
+  sink: MailSink<MailHeadersView>;
   taskQueue: string;
 }
 
@@ -40,10 +42,10 @@ export async function withPrivateSimulation<T>(o: PrivateSimulationOptions, run:
   // Each part is started inside a promise, so one that throws at once (no test server provisioned) is settled too.
   const started = await Promise.allSettled([
     Promise.resolve().then(createTimeSkippingEnvironment),
-    Promise.resolve().then(() => new MailSink({ headersOnly: true }).start()),
+    Promise.resolve().then(() => MailSink.headersOnly().start()),
     Promise.resolve().then(() => openStore({ dataDir: dir, legacy: false })),
   ] as const);
-  const [env, sink, store] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [TestWorkflowEnvironment?, MailSink?, OpenedStore?];
+  const [env, sink, store] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [TestWorkflowEnvironment?, MailSink<MailHeadersView>?, OpenedStore?];
   /** Stops what started and removes the folder, whatever fails; the first failure to stop, if any. */
   const stopAll = async (): Promise<unknown> => {
     const stopped = await Promise.allSettled([sink?.stop(), env?.teardown(), store?.close()]);

@@ -14,6 +14,7 @@ import { nextWakeAt, type CycleState, type OfficePeriod } from '../domain/cycle'
 import { cycleWorkflowId } from '../domain/names';
 import { allTargets, round2, type Plan, type Target } from '../domain/plan';
 import { epochToLocalDate, localToEpoch } from '../domain/time';
+import type { MailHeadersView } from '../infra/mailHeaders';
 import type { ReceivedMail } from '../infra/smtpSink';
 import type { CycleResult, supervisionCycle } from '../workflows/cycle';
 import { stateQuery } from '../workflows/messages';
@@ -357,7 +358,7 @@ export async function historyByRun(client: Client, workflowId: string): Promise<
   return runs;
 }
 
-export function mailLog(messages: ReceivedMail[], workflowId?: string): SimulationMail[] {
+export function mailLog(messages: ReceivedMail<MailHeadersView>[], workflowId?: string): SimulationMail[] {
   const addrs = (v: unknown): string[] => {
     if (!v) return [];
     const list = Array.isArray(v) ? v : [v];

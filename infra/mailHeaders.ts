@@ -3,24 +3,30 @@
  * subject and the X-Cycle-* headers). mailparser, which the tests' sink uses for bodies too, takes about 80 ms to load
  * and parses every part of every message; `cycle simulate` reads 63 messages' headers only.
  *
- * It reads what RFC 5322 and RFC 2047 allow for the headers nodemailer writes: folded lines, encoded words in B or Q
- * (adjacent ones joined before decoding, so a character split across two words survives), address lists with quoted
- * or encoded display names. Charsets other than UTF-8 and US-ASCII are decoded as Latin-1 would be, which nodemailer
- * never writes. test/integration/mailHeaders.test.ts holds it to mailparser's reading of a whole simulated year.
+ * It reads headers as mailparser does for these: folded lines joined; the subject's and display names' RFC 2047
+ * words decoded (adjacent ones in one charset joined before decoding, so a character split across two words
+ * survives; charsets through the platform's TextDecoder); other headers, X-Cycle-* among them, left as written;
+ * repeated To and Cc merged into one list, other repeated headers listed or, where mailparser reads one, the first. Address lists may quote or
+ * encode display names. test/integration/mailHeaders.test.ts holds it to mailparser's reading of every kind of mail
+ * in a domain year.
  */
 import type { AddressObject, EmailAddress, ParsedMail } from 'mailparser';
 
-/** The header block of a raw message: names in lower case, folded lines joined; a repeated header keeps its first value. */
-export function headerBlock(raw: Buffer): Map<string, string> {
+/** What a headers-only reading gives: the parts of mailparser's result that come from the headers. */
+export type MailHeadersView = Pick<ParsedMail, 'headers' | 'headerLines' | 'subject' | 'date' | 'messageId' | 'from' | 'to' | 'cc'>;
+
+/** Headers mailparser reads once (the first of repeated ones); it lists every value of the others. */
+const SINGLE = new Set(['message-id', 'content-id', 'from', 'sender', 'in-reply-to', 'reply-to', 'subject', 'date', 'content-disposition', 'content-type', 'content-transfer-encoding', 'mime-version', 'content-description', 'precedence', 'errors-to', 'disposition-notification-to']);
+
+/** The header block of a raw message, in order: names in lower case, folded lines joined, values as written. */
+export function headerBlock(raw: Buffer): [string, string][] {
   let end = raw.indexOf('\r\n\r\n');
   if (end < 0) end = raw.indexOf('\n\n');
   const text = raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
-  const out = new Map<string, string>();
+  const out: [string, string][] = [];
   for (const line of text.split(/\r?\n(?![ \t])/)) {
     const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!out.has(name)) out.set(name, line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+    if (colon > 0) out.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim()]);
   }
   return out;
 }
@@ -32,9 +38,9 @@ export function decodeWords(value: string): string {
   const joined = value.replace(/(\?=)\s+(?==\?)/g, '$1');
   let out = '';
   let last = 0;
-  let run: { charset: string; bytes: number[] } | undefined;
+  let run: { encoding: string; bytes: number[] } | undefined;
   const flush = () => {
-    if (run) out += bytesToString(run.bytes, run.charset);
+    if (run) out += bytesToString(run.bytes, run.encoding);
     run = undefined;
   };
   for (const m of joined.matchAll(ENCODED_WORD)) {
@@ -44,10 +50,11 @@ export function decodeWords(value: string): string {
       out += joined.slice(last, m.index);
     }
     const bytes = enc.toUpperCase() === 'B' ? [...Buffer.from(text, 'base64')] : qBytes(text);
-    if (run && run.charset === charset.toLowerCase()) run.bytes.push(...bytes);
+    const encoding = encodingOf(charset);
+    if (run && run.encoding === encoding) run.bytes.push(...bytes);
     else {
       flush();
-      run = { charset: charset.toLowerCase(), bytes };
+      run = { encoding, bytes };
     }
     last = m.index! + word.length;
   }
@@ -68,9 +75,17 @@ function qBytes(text: string): number[] {
   return bytes;
 }
 
-function bytesToString(bytes: number[], charset: string): string {
-  const buf = Buffer.from(bytes);
-  return /^(utf-?8|us-ascii)$/.test(charset) ? buf.toString('utf8') : buf.toString('latin1');
+/** The WHATWG name of a MIME charset label (`utf8` and `UTF-8` are one), or latin1 for a label the platform lacks. */
+function encodingOf(charset: string): string {
+  try {
+    return new TextDecoder(charset.trim()).encoding;
+  } catch {
+    return 'latin1';
+  }
+}
+
+function bytesToString(bytes: number[], encoding: string): string {
+  return encoding === 'latin1' ? Buffer.from(bytes).toString('latin1') : new TextDecoder(encoding).decode(Uint8Array.from(bytes));
 }
 
 /** The addresses of an address-list header: `a@b`, `Name <a@b>`, `"Name, Q." <a@b>`, `=?UTF-8?B?…?= <a@b>`. */
@@ -109,23 +124,27 @@ function addressObject(value: string | undefined): AddressObject | undefined {
 }
 
 /**
- * A ParsedMail with the headers only: subject, date, from, to, cc, message id and every header decoded as text.
- * No text, html or attachments: a reader of bodies needs the sink's full parse (its default).
+ * What a message's headers say, shaped as mailparser's result: subject, date, sender, recipients, message id and every
+ * header as written. It has no text, html or attachments: a reader of bodies needs the sink's full parse (its default).
  */
-export function headersOnly(raw: Buffer): ParsedMail {
-  const block = headerBlock(raw);
-  const headers = new Map([...block].map(([k, v]) => [k, decodeWords(v)]));
-  const date = block.get('date') ? new Date(block.get('date')!) : undefined;
+export function headersOnly(raw: Buffer): MailHeadersView {
+  const lines = headerBlock(raw);
+  const all = new Map<string, string[]>();
+  for (const [k, v] of lines) all.set(k, [...(all.get(k) ?? []), v]);
+  const first = (name: string) => all.get(name)?.[0];
+  const headers: ParsedMail['headers'] = new Map([...all].map(([k, vs]) => [k, SINGLE.has(k) || vs.length === 1 ? vs[0] : vs]));
+  const subject = first('subject') === undefined ? undefined : decodeWords(first('subject')!);
+  if (subject !== undefined) headers.set('subject', subject);
+  const date = first('date') === undefined ? undefined : new Date(first('date')!);
   return {
     headers,
-    headerLines: [...block].map(([key, v]) => ({ key, line: `${key}: ${v}` })),
-    attachments: [],
-    subject: headers.get('subject'),
+    headerLines: lines.map(([key, v]) => ({ key, line: `${key}: ${v}` })),
+    subject,
     date: date && !Number.isNaN(date.getTime()) ? date : undefined,
-    messageId: block.get('message-id'),
-    from: addressObject(block.get('from')),
-    to: addressObject(block.get('to')),
-    cc: addressObject(block.get('cc')),
-    html: false,
-  } as ParsedMail;
+    messageId: first('message-id'),
+    from: addressObject(first('from')),
+    // Repeated To and Cc headers are one list, as mailparser reads them.
+    to: addressObject(all.get('to')?.join(', ')),
+    cc: addressObject(all.get('cc')?.join(', ')),
+  };
 }

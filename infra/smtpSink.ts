@@ -10,16 +10,16 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { ParsedMail } from 'mailparser';
-import { headersOnly } from './mailHeaders';
+import { headersOnly, type MailHeadersView } from './mailHeaders';
 
-export interface ReceivedMail {
+/** A received message; `parsed` is mailparser's whole reading, or the headers' only from `MailSink.headersOnly`. */
+export interface ReceivedMail<P extends MailHeadersView = ParsedMail> {
   seq: number;
   receivedAt: Date;
   envelopeFrom: string;
   envelopeTo: string[];
   raw: Buffer;
-  /** The whole message, or its headers only from a sink made with `headersOnly`. */
-  parsed: ParsedMail;
+  parsed: P;
   messageId: string;
   header(name: string): string | undefined;
 }
@@ -33,20 +33,15 @@ export interface SinkOptions {
    * nothing accumulates in memory and the MIME parser is never loaded.
    */
   inMemory?: boolean;
-  /**
-   * Read each message's headers only (infra/mailHeaders.ts), not its body: `parsed` then has the subject, date,
-   * addresses and headers, and no text, html or attachments. For a reader of headers (a simulation's mail log), which
-   * then never loads the MIME parser.
-   */
-  headersOnly?: boolean;
   /** Recipients the server refuses permanently (550). */
   rejectRecipients?: (address: string) => boolean;
   /** Called at every MAIL FROM (n counts them), before the message is accepted: tests slow delivery or crash a worker here. */
   onMailFrom?: (n: number) => Promise<void> | void;
 }
 
-export class MailSink {
-  readonly messages: ReceivedMail[] = [];
+export class MailSink<P extends MailHeadersView = ParsedMail> {
+  readonly messages: ReceivedMail<P>[] = [];
+  private reads: 'whole' | 'headers' = 'whole';
   private server?: SMTPServer;
   private waiters: { pred: () => boolean; resolve: () => void }[] = [];
   port = 0;
@@ -54,6 +49,16 @@ export class MailSink {
 
   /** Options may be changed while it runs (tests install onMailFrom hooks). */
   constructor(readonly options: SinkOptions = {}) {}
+
+  /**
+   * A sink that reads each message's headers only (infra/mailHeaders.ts): subject, date, addresses and headers, no
+   * text, html or attachments. For a reader of headers (a simulation's mail log); it never loads the MIME parser.
+   */
+  static headersOnly(options: SinkOptions = {}): MailSink<MailHeadersView> {
+    const sink = new MailSink<MailHeadersView>(options);
+    sink.reads = 'headers';
+    return sink;
+  }
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -117,12 +122,14 @@ export class MailSink {
   }
 
   /** How a received message is read: not at all (kept in the folder only), by its headers, or whole by mailparser. */
-  private async parser(): Promise<((raw: Buffer) => Promise<ParsedMail>) | undefined> {
+  private async parser(): Promise<((raw: Buffer) => Promise<P>) | undefined> {
     if (this.options.inMemory === false) return undefined;
-    if (this.options.headersOnly) return async (raw) => headersOnly(raw);
+    // P is the headers' view only for a sink made by headersOnly(), and mailparser's result (which has every part of
+    // that view) otherwise: the constructor and the factory are the only ways to set `reads`.
+    if (this.reads === 'headers') return async (raw) => headersOnly(raw) as P;
     const { simpleParser } = await import('mailparser');
     // Readers use the headers, text and html as sent: mailparser's derived views (text as HTML with links found) are not needed.
-    return (raw) => simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+    return async (raw) => (await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })) as unknown as P;
   }
 
   /**
@@ -146,9 +153,9 @@ export class MailSink {
 
   private nextFile: number | undefined;
 
-  private record(raw: Buffer, parsed: ParsedMail, envelopeFrom: string, envelopeTo: string[]) {
+  private record(raw: Buffer, parsed: P, envelopeFrom: string, envelopeTo: string[]) {
     const seq = this.messages.length + 1;
-    const mail: ReceivedMail = {
+    const mail: ReceivedMail<P> = {
       seq,
       receivedAt: new Date(),
       envelopeFrom,
@@ -178,7 +185,7 @@ export class MailSink {
   }
 
   /** Resolve when `pred` holds over the received messages; fail after `timeoutMs` saying what was seen. */
-  waitFor(pred: (messages: ReceivedMail[]) => boolean, timeoutMs = 30_000, what = 'the expected mail'): Promise<void> {
+  waitFor(pred: (messages: ReceivedMail<P>[]) => boolean, timeoutMs = 30_000, what = 'the expected mail'): Promise<void> {
     if (pred(this.messages)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${this.messages.length} message(s)`)), timeoutMs);

@@ -2,14 +2,16 @@
  * The simulation's sink reads headers only (infra/mailHeaders.ts) instead of mailparser. Every kind of mail the
  * domain composes in a year, sent through nodemailer as the mail activity sends it, must read the same both ways:
  * subject, date, sender and recipients (names too), and the X-Cycle-* headers. The plan's names carry quotes, commas,
- * angle brackets and long Chinese text, so display names are quoted and subjects span several encoded words.
+ * angle brackets and long Chinese text, so subjects span several encoded words; the product's recipients are bare
+ * addresses, so each message also goes to named ones (a quoted ASCII name with a comma and escaped quotes, a Chinese
+ * name nodemailer encodes) in To and Cc, and comes from a sender with a Chinese name.
  */
 import * as nodemailer from 'nodemailer';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject } from 'mailparser';
 import { loadPlan } from '../../client/planLoader';
 import { advance, initialState, nextWakeAt, type MailKind } from '../../domain/cycle';
 import { composeMail, type MailMessage } from '../../domain/mail';
-import { addressList, decodeWords, headersOnly } from '../../infra/mailHeaders';
+import { addressList, decodeWords, headersOnly, type MailHeadersView } from '../../infra/mailHeaders';
 import { SEED_PLAN_PATH } from '../../infra/paths';
 
 /** The seed plan with names that need quoting in address headers and long subjects. */
@@ -31,7 +33,7 @@ function yearOfMail(): MailMessage[] {
   return out;
 }
 
-const view = (p: ParsedMail) => {
+const view = (p: MailHeadersView) => {
   const who = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => ({ address: v.address, name: v.name })));
   return {
     subject: p.subject,
@@ -56,19 +58,35 @@ describe('reading a message by its headers only', () => {
 
   it('reads what mailparser reads from every one of them', async () => {
     for (const m of mails) {
-      const sent = await transport.sendMail({ from: '"绩效考核小组, Assessment Group" <assessment-group@example.org>', to: m.to, cc: m.cc, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, date: new Date(m.date), headers: m.headers });
+      const to = [...m.to, { name: 'Yang, Y. "Boss"', address: 'boss@example.org' }];
+      const cc = [...m.cc, { name: '唐志斌（副组长）', address: 'deputy@example.org' }];
+      const sent = await transport.sendMail({ from: '"绩效考核小组, Assessment Group" <assessment-group@example.org>', to, cc, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId, date: new Date(m.date), headers: m.headers });
       const raw = sent.message as Buffer;
       const full = view(await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true }));
       expect(view(headersOnly(raw))).toEqual(full);
       expect(full.subject).toBe(m.subject);
+      expect(full.to.map((a) => a.name)).toContain('Yang, Y. "Boss"');
+      expect(full.cc.map((a) => a.name)).toContain('唐志斌（副组长）');
     }
   });
 
-  it('joins a character split across two encoded words, and decodes Q words', () => {
-    // 益 is E7 9B 8A: split after its first byte across two B words, and written as Q.
-    expect(decodeWords('=?UTF-8?B?5w==?= =?UTF-8?B?m4o=?=')).toBe('益');
+  it('joins a character split across two encoded words, and decodes Q words and other charsets', () => {
+    // 益 is E7 9B 8A: split after its first byte across two B words (one labelled utf8, one UTF-8), and written as Q.
+    expect(decodeWords('=?UTF-8?B?5w==?= =?utf8?B?m4o=?=')).toBe('益');
+    // 益阳 in GBK (D2 E6 D1 F4), and é in windows-1252.
+    expect(decodeWords('=?GBK?B?0ubR9A==?= =?windows-1252?Q?caf=E9?=')).toBe('益阳café');
     expect(decodeWords('=?utf-8?Q?a_b=E7=9B=8A?= tail')).toBe('a b益 tail');
     expect(decodeWords('plain text')).toBe('plain text');
+  });
+
+  it('merges repeated address headers and leaves other headers as written, as mailparser does', async () => {
+    const raw = Buffer.from('To: a@x.org\r\nTo: b@x.org\r\nSubject: =?UTF-8?B?55uK?=\r\nX-Cycle-Office: =?UTF-8?B?55uK?=\r\nX-Cycle-Office: second\r\n\r\nbody\r\n');
+    const mine = headersOnly(raw);
+    const full = await simpleParser(raw);
+    expect(view(mine)).toEqual(view(full));
+    expect((mine.to as AddressObject).value.map((a) => a.address)).toEqual(['a@x.org', 'b@x.org']);
+    expect(mine.subject).toBe('益');
+    expect(String(mine.headers.get('x-cycle-office'))).toBe(String(full.headers.get('x-cycle-office')));
   });
 
   it('splits address lists at commas outside quotes and angle brackets', () => {
