@@ -125,10 +125,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     mkdirSync(path.dirname(opts.logFile), { recursive: true });
     out = openSync(opts.logFile, 'a');
   }
-  // The server must not outlive whoever started it, even one killed with SIGKILL: the kernel's parent-death signal
-  // (setpriv --pdeathsig, util-linux) does that where it exists.
-  const guard = opts.dieWithParent && existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'SIGTERM', '--'] : [];
-  const [cmd, ...cmdArgs] = [...guard, server.path as string, ...args];
+  const [cmd, ...cmdArgs] = [...(opts.dieWithParent ? dieWithParent('SIGTERM') : []), server.path as string, ...args];
   const child = spawn(cmd, cmdArgs, { stdio: ['ignore', out, out] });
   if (typeof out === 'number') closeSync(out);
   opts.onSpawn?.();
@@ -156,6 +153,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     kill: () => signalAndWait('SIGKILL', 0),
     exited,
   };
+}
+
+/**
+ * The command prefix that ends a server with `signal` when whoever started it ends, even one killed with SIGKILL:
+ * the kernel's parent-death signal (setpriv --pdeathsig, util-linux), where it exists; nothing elsewhere.
+ */
+export function dieWithParent(signal: 'SIGTERM' | 'SIGKILL'): string[] {
+  return existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', signal, '--'] : [];
 }
 
 /**

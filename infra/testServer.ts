@@ -9,9 +9,8 @@
  * teardown closes the connections, then stops the server.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { freePort, isPortOpen } from './devServer';
+import { dieWithParent, freePort, isPortOpen } from './devServer';
 import { requireProvisioned } from './provision';
 
 /** How long a started server may take to accept connections before the start is given up. */
@@ -35,8 +34,7 @@ export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvir
 export async function timeSkippingEnvironmentAt(binary: string): Promise<TestWorkflowEnvironment> {
   const port = await freePort();
   // The server must not outlive this process, even one killed with SIGKILL (setpriv --pdeathsig, as for the dev server).
-  const guard = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'SIGKILL', '--'] : [];
-  const [cmd, ...args] = [...guard, binary, String(port)];
+  const [cmd, ...args] = [...dieWithParent('SIGKILL'), binary, String(port)];
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => void (stderr = (stderr + b.toString()).slice(-2000)));
@@ -54,10 +52,20 @@ export async function timeSkippingEnvironmentAt(binary: string): Promise<TestWor
   };
   const killNow = () => child.kill('SIGKILL');
   process.once('exit', killNow);
+  const why = () => (ended() ? (spawnError?.message ?? `it exited (${child.exitCode ?? child.signalCode})${stderr ? `: ${stderr.trim()}` : ''}`) : undefined);
   try {
-    await untilAccepting(port, () => (ended() ? (spawnError?.message ?? `it exited (${child.exitCode ?? child.signalCode})${stderr ? `: ${stderr.trim()}` : ''}`) : undefined));
-    const create = (TestWorkflowEnvironment as unknown as { create: CreateEnvironment }).create.bind(TestWorkflowEnvironment);
-    const env = await create({ server: { type: 'existing' }, supportsTimeSkipping: true, address: `127.0.0.1:${port}`, namespace: 'default' });
+    await untilAccepting(port, why);
+  } catch (e) {
+    await stop();
+    throw new Error(`the time-skipping test server (${binary}) did not start: ${(e as Error).message}. Run \`npm run provision\` to install it again.`, { cause: e });
+  }
+  const create = (TestWorkflowEnvironment as unknown as { create?: CreateEnvironment }).create;
+  if (typeof create !== 'function') {
+    await stop();
+    throw new Error('@temporalio/testing no longer has the factory infra/testServer.ts uses (TestWorkflowEnvironment.create): keep the SDK at the version package.json pins, or change infra/testServer.ts');
+  }
+  try {
+    const env = await create.call(TestWorkflowEnvironment, { server: { type: 'existing' }, supportsTimeSkipping: true, address: `127.0.0.1:${port}`, namespace: 'default' });
     const closeConnections = env.teardown.bind(env);
     env.teardown = async () => {
       try {
@@ -69,7 +77,7 @@ export async function timeSkippingEnvironmentAt(binary: string): Promise<TestWor
     return env;
   } catch (e) {
     await stop();
-    throw new Error(`the time-skipping test server (${binary}) did not start: ${(e as Error).message}. Run \`npm run provision\` to install it again.`);
+    throw new Error(`could not connect to the time-skipping test server on port ${port}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -78,7 +86,8 @@ async function untilAccepting(port: number, failed: () => string | undefined): P
   for (;;) {
     const why = failed();
     if (why) throw new Error(why);
-    if (await isPortOpen('127.0.0.1', port, 500)) return;
+    // Open, and still ours: a server that lost the port to another process exits rather than serve it.
+    if ((await isPortOpen('127.0.0.1', port, 500)) && !failed()) return;
     if (Date.now() > deadline) throw new Error(`port ${port} did not accept connections within ${START_TIMEOUT_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, 5));
   }

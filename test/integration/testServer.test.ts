@@ -15,7 +15,6 @@ describe('the time-skipping test server', () => {
     const env = await createTimeSkippingEnvironment();
     const [host, port] = env.address.split(':');
     try {
-      expect(env.supportsTimeSkipping).toBe(true);
       const before = await env.currentTimeMs();
       await env.sleep('30 days'); // without time skipping this would wait 30 days, far past the test's timeout
       expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(30 * 86_400_000);
