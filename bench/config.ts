@@ -4,6 +4,15 @@
  */
 import { isWorkflowHeapMiB } from '../worker/memory';
 
+/** A whole number above zero from the environment, or the default; anything else stops the bench saying which. */
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw}: give a whole number above zero (default ${fallback})`);
+  return n;
+}
+
 export const SECTIONS = ['scoring', 'year', 'startup', 'dispatch', 'memory', 'profile', 'tuning', 'store', 'board', 'web'] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -15,8 +24,8 @@ export const CONFIG = {
   runs: Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3),
   tuningN: Number(process.env.BENCH_TUNING_N ?? 200) || 200,
   /** The memory section: cycles per dispatch, and how many product runs alternate with unbounded ones (U P U P U for 2). */
-  memoryN: Number(process.env.BENCH_MEMORY_N ?? 2000) || 2000,
-  memoryRounds: Math.max(1, Number(process.env.BENCH_MEMORY_ROUNDS ?? 2) || 2),
+  memoryN: positiveInteger('BENCH_MEMORY_N', 2000),
+  memoryRounds: positiveInteger('BENCH_MEMORY_ROUNDS', 2),
   only: (process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((s) => s.trim()) as Section[],
   tuningOnly: process.env.BENCH_TUNING_ONLY?.split(',').map((s) => s.trim()),
   /** Sticky-cache sizes for the tuning "cache" family; `sdk` is the SDK's own default (about 2,300 workflows here). */
@@ -48,7 +57,7 @@ export const CONFIG = {
     .map(Number)
     .filter(isWorkflowHeapMiB),
   /** Wall-time budget of this process; optional experiments are skipped when it would be exceeded. */
-  budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 1500) || 1500) * 1000,
+  budgetMs: (Number(process.env.BENCH_BUDGET_S ?? 1600) || 1600) * 1000,
   scoringPlans: Number(process.env.BENCH_SCORING_PLANS ?? 10_000) || 10_000,
   /** Lead time before the common dispatch instant: fixed part plus per cycle. */
   leadBaseMs: 5_000,

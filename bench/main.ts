@@ -7,9 +7,10 @@
  *   2. dispatch  bench/dispatch.ts   N cycles reaching the December month-end on the dev server
  *   3. scoring   bench/scoring.ts    scorePlan over 10,000 random value sets
  *   4. startup   bench/startup.ts    start.js until "engine is running", cold and warm
- *   2b. memory   bench/memoryAtScale.ts  2,000 cycles: the product's bounded worker against an unbounded one, alternated
  *   5. profile   bench/tuning.ts     --cpu-prof of the worker during a dispatch
  *   6. tuning    bench/tuning.ts     one lever at a time against the product defaults
+ *   2b. memory   bench/memoryAtScale.ts  2,000 cycles: the product's bounded worker against an unbounded one, alternated
+ *                (after the tuning runs, on the same server: its cycles stay there)
  *
  * Results: bench/results/<timestamp>.json and latest.json.
  */
@@ -58,7 +59,7 @@ async function main() {
   checkContention('start');
   const dir = tmp('work');
   const timings: Record<string, number> = {};
-  const section = async (name: Section | 'dispatch+memory+profile+tuning', fn: () => Promise<void> | void) => {
+  const section = async (name: Section | 'dispatch+profile+tuning+memory', fn: () => Promise<void> | void) => {
     const t = Date.now();
     log(`== ${name}`);
     try {
@@ -77,7 +78,7 @@ async function main() {
     if (want('scoring')) await section('scoring', () => (checkContention('scoring'), scoringBench()));
     if (want('year')) await section('year', async () => (checkContention('year'), await yearBench(dir), await simulateCommandBench(dir)));
     if (want('startup')) await section('startup', () => (checkContention('startup'), startupBench()));
-    if (want('dispatch') || want('memory') || want('profile') || want('tuning')) await section('dispatch+memory+profile+tuning', () => dispatchBench(dir));
+    if (want('dispatch') || want('memory') || want('profile') || want('tuning')) await section('dispatch+profile+tuning+memory', () => dispatchBench(dir));
     if (want('store')) await section('store', () => (checkContention('store'), storeSection()));
     if (want('board')) await section('board', () => (checkContention('board'), boardSection()));
     if (want('web')) await section('web', () => (checkContention('web'), webSection()));

@@ -8,9 +8,10 @@ import { runDispatch } from './dispatchRun';
 import { unboundedSpec, type DispatchContext, type DispatchResult, type DispatchSpec } from './dispatchTypes';
 import { checkContention, fmt, fmtRatio, results, row, warnings } from './report';
 
-export async function profileSection(ctx: DispatchContext) {
+/** `reserveMs`: time kept for what runs after (the memory section), out of the budget these optional runs may use. */
+export async function profileSection(ctx: DispatchContext, reserveMs = 0) {
   const tn = CONFIG.tuningN;
-  if (left() < 90_000) warnings.push('profile: skipped to stay within the time budget');
+  if (left() - reserveMs < 90_000) warnings.push('profile: skipped to stay within the time budget');
   else {
     checkContention('profile');
     const prof = await runDispatch(ctx, { label: 'cycle --cpu-prof', mode: 'cycle', n: tn, cpuProf: true });
@@ -28,7 +29,7 @@ export async function profileSection(ctx: DispatchContext) {
   }
 }
 
-export async function tuningSection(ctx: DispatchContext, before: DispatchResult | undefined) {
+export async function tuningSection(ctx: DispatchContext, before: DispatchResult | undefined, reserveMs = 0) {
   const tn = CONFIG.tuningN;
   checkContention('tuning');
   const variants: (DispatchSpec & { family: string })[] = [
@@ -68,8 +69,8 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
   const families = CONFIG.tuningOnly;
   for (const v of variants.filter((x) => !families || families.includes(x.family))) {
     const per = tried.length ? tried[tried.length - 1].r.experimentMs : (before?.experimentMs ?? 40_000);
-    if (per * 1.2 > left()) {
-      warnings.push(`tuning: "${v.label}" and later variants skipped to stay within the time budget (${fmt(left() / 1000, 0)} s left)`);
+    if (per * 1.2 > left() - reserveMs) {
+      warnings.push(`tuning: "${v.label}" and later variants skipped to stay within the time budget (${fmt(left() / 1000, 0)} s left, ${fmt(reserveMs / 1000, 0)} s of it kept for the memory section)`);
       break;
     }
     const r = await runDispatch(ctx, v);
@@ -90,7 +91,7 @@ export async function tuningSection(ctx: DispatchContext, before: DispatchResult
       if (best.spec.workflowHeapMiB !== undefined) combined.workflowHeapMiB = best.spec.workflowHeapMiB;
       Object.assign(combined.tuning!, best.spec.tuning);
     }
-    if (picked.length > 1 && left() > 60_000) {
+    if (picked.length > 1 && left() - reserveMs > 60_000) {
       combined.label = `combined: ${picked.join(' + ')} + pre-built bundle`;
       combined.prebuilt = true;
       const r = await runDispatch(ctx, combined);

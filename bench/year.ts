@@ -122,6 +122,7 @@ export async function yearBench(dir: string) {
     {
       const transport2 = smtpTransport(sink.url, undefined, { noDelay: false });
       const store3 = await yearStore('year-store-nodelay');
+      const unStore3 = onCleanup('year store (without TCP_NODELAY)', () => store3.close());
       const w3 = await createCycleWorker({
         connection: env.nativeConnection,
         namespace,
@@ -144,6 +145,7 @@ export async function yearBench(dir: string) {
         w3.shutdown();
         await run3;
         transport2.close?.();
+        unStore3();
         await store3.close();
       }
       log(`  plan-year without TCP_NODELAY on the SMTP sockets: ${noDelayMs.map((x) => fmt(x / 1000, 2)).join(', ')} s`);
