@@ -10,7 +10,7 @@
  *   5. profile   bench/tuning.ts     --cpu-prof of the worker during a dispatch
  *   6. tuning    bench/tuning.ts     one lever at a time against the product defaults
  *   2b. memory   bench/memoryAtScale.ts  2,000 cycles: the product's bounded worker against an unbounded one, alternated
- *                (after the tuning runs, on the same server: its cycles stay there)
+ *                (after the tuning runs, on a dev server of its own)
  *
  * Results: bench/results/<timestamp>.json and latest.json.
  */

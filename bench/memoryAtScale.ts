@@ -3,8 +3,8 @@
  * product's worker (its cache and workflow heap limit: memory bounded) and with the worker unbounded (the SDK's cache
  * size, V8's own heaps: every cycle stays cached, so nothing replays at the dispatch).
  *
- * The runs alternate, unbounded first and last (U P U P U for BENCH_MEMORY_ROUNDS=2), on the one dev server of the
- * dispatch section, after its other runs: the cycles they start stay on the server. A later run finds a fuller server and the machine's speed drifts: an unbounded run took 12 % longer
+ * The runs alternate, unbounded first and last (U P U P U for BENCH_MEMORY_ROUNDS=2), on a dev server of their own
+ * (bench/dispatch.ts), after a warm-up of 10 cycles. A later run finds a fuller server and the machine's speed drifts: an unbounded run took 12 % longer
  * run last than first in round eight, as much as the effect measured. So each product run is compared with the mean of
  * the unbounded runs on either side of it, and the goal is read from the means of all of them.
  */
