@@ -6,9 +6,9 @@
  * It reads headers as mailparser does for these: folded lines joined; the subject's and display names' RFC 2047
  * words decoded (adjacent ones in one charset joined before decoding, so a character split across two words
  * survives; charsets through the platform's TextDecoder); other headers, X-Cycle-* among them, left as written;
- * repeated To and Cc merged into one list, other repeated headers listed or, where mailparser reads one, the first. Address lists may quote or
- * encode display names. test/integration/mailHeaders.test.ts holds it to mailparser's reading of every kind of mail
- * in a domain year.
+ * repeated To and Cc merged into one list; other repeated headers listed, or the first where mailparser reads one.
+ * Address lists may quote or encode display names. test/integration/mailHeaders.test.ts holds it to mailparser's
+ * reading of every kind of mail in a domain year.
  */
 import type { AddressObject, EmailAddress, ParsedMail } from 'mailparser';
 
@@ -19,7 +19,7 @@ export type MailHeadersView = Pick<ParsedMail, 'headers' | 'headerLines' | 'subj
 const SINGLE = new Set(['message-id', 'content-id', 'from', 'sender', 'in-reply-to', 'reply-to', 'subject', 'date', 'content-disposition', 'content-type', 'content-transfer-encoding', 'mime-version', 'content-description', 'precedence', 'errors-to', 'disposition-notification-to']);
 
 /** The header block of a raw message, in order: names in lower case, folded lines joined, values as written. */
-export function headerBlock(raw: Buffer): [string, string][] {
+function headerBlock(raw: Buffer): [string, string][] {
   let end = raw.indexOf('\r\n\r\n');
   if (end < 0) end = raw.indexOf('\n\n');
   const text = raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
@@ -130,7 +130,11 @@ function addressObject(value: string | undefined): AddressObject | undefined {
 export function headersOnly(raw: Buffer): MailHeadersView {
   const lines = headerBlock(raw);
   const all = new Map<string, string[]>();
-  for (const [k, v] of lines) all.set(k, [...(all.get(k) ?? []), v]);
+  for (const [k, v] of lines) {
+    const values = all.get(k);
+    if (values) values.push(v);
+    else all.set(k, [v]);
+  }
   const first = (name: string) => all.get(name)?.[0];
   const headers: ParsedMail['headers'] = new Map([...all].map(([k, vs]) => [k, SINGLE.has(k) || vs.length === 1 ? vs[0] : vs]));
   const subject = first('subject') === undefined ? undefined : decodeWords(first('subject')!);

@@ -45,13 +45,14 @@ export async function timeSkippingEnvironmentAt(binary: string): Promise<TestWor
     child.once('error', (e) => resolve(void (spawnError = e)));
   });
   const ended = () => spawnError !== undefined || child.exitCode !== null || child.signalCode !== null;
+  // If this process ends without a teardown, the server goes with it.
+  const killNow = () => child.kill('SIGKILL');
+  process.once('exit', killNow);
   const stop = async () => {
     process.off('exit', killNow);
     if (!ended()) child.kill('SIGKILL');
     await exited;
   };
-  const killNow = () => child.kill('SIGKILL');
-  process.once('exit', killNow);
   const why = () => (ended() ? (spawnError?.message ?? `it exited (${child.exitCode ?? child.signalCode})${stderr ? `: ${stderr.trim()}` : ''}`) : undefined);
   try {
     await untilAccepting(port, why);
